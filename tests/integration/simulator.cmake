@@ -1,0 +1,1 @@
+# simulator integration tests
