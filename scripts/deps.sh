@@ -3,7 +3,7 @@
 
 cv_pkgs_build="cmake ninja-build pkg-config g++ ccache qt6-base-dev qt6-websockets-dev
   qt6-multimedia-dev qtkeychain-qt6-dev qt6-tools-dev qt6-l10n-tools libqt6sql6-sqlite
-  libavcodec-dev libavformat-dev libavutil-dev libswscale-dev"
+  libavcodec-dev libavformat-dev libavutil-dev libswscale-dev qt6-image-formats-plugins"
 cv_pkgs_run="gstreamer1.0-plugins-good gstreamer1.0-libav"
 cv_pkgs_test="xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools ffmpeg clang-format"
 

@@ -2,6 +2,7 @@
 
 #include <QMetaType>
 #include <QString>
+#include <QStringList>
 
 namespace comfyvideo::request {
 Q_NAMESPACE
@@ -24,7 +25,7 @@ Q_ENUM_NS(OutputFormat)
 enum class ContextSchedule {
     StandardUniform, // ADE_StandardUniformContextOptions
     StandardStatic,  // ADE_StandardStaticContextOptions
-    LoopedUniform,   // ADE_LoopedUniformContextOptions (closed_loop = GenerationRequest::closedLoop)
+    LoopedUniform, // ADE_LoopedUniformContextOptions (closed_loop = GenerationRequest::closedLoop)
 };
 Q_ENUM_NS(ContextSchedule)
 
@@ -75,12 +76,29 @@ struct GenerationRequest
 GenerationRequest defaultRequest(Kind kind);
 
 // Stable lowercase names used in JSON, on the command line and in the job store.
-QString kindName(Kind kind);           // "animatediff", "svd"
-QString formatName(OutputFormat f);    // "h264-mp4", "webm", "gif"
+QString kindName(Kind kind);             // "animatediff", "svd"
+QString formatName(OutputFormat f);      // "h264-mp4", "webm", "gif"
 QString scheduleName(ContextSchedule s); // "standard-uniform", "standard-static", "looped-uniform"
+// Parsing accepts exactly those names, ignoring case and surrounding spaces; on failure `out` is
+// left untouched and false is returned.
 bool parseKind(const QString &name, Kind *out);
 bool parseFormat(const QString &name, OutputFormat *out);
 bool parseSchedule(const QString &name, ContextSchedule *out);
+
+// Every accepted name, in enum order (for --help texts and error messages).
+QStringList kindNames();
+QStringList formatNames();
+QStringList scheduleNames();
+
+// Translated names for people: "AnimateDiff (text to video)", "H.264 MP4", "Looped uniform".
+QString kindDisplayName(Kind kind);
+QString formatDisplayName(OutputFormat f);
+QString scheduleDisplayName(ContextSchedule s);
+
+// The frame count an SVD checkpoint was trained for: 25 for SVD-XT files ("svd_xt.safetensors",
+// "svd_xt_1_1.safetensors", "video/SVD-XT.safetensors"), 14 for other names ("svd.safetensors");
+// 25 when empty (the default request is SVD-XT). Case-insensitive, '-' and ' ' count as '_'.
+int svdDefaultFrames(const QString &checkpoint);
 
 } // namespace comfyvideo::request
 
