@@ -39,11 +39,13 @@ struct WorkflowValidation
     std::optional<ValidationError> error; // top-level error; unset when at least one output is good
     QMap<QString, NodeValidationErrors> nodeErrors; // keyed by node id
     QStringList goodOutputs;                        // output node ids that passed
-    // The prompt after ComfyUI's coercion of literals ("16" -> 16) for the good outputs.
+    // The whole prompt after ComfyUI's coercion of literals ("16" -> 16, {"__value__": x} -> x)
+    // in every node that was validated; this is what the server queues (with goodOutputs).
     QJsonObject coercedPrompt;
 
     bool ok() const { return !error.has_value(); }
-    // The exact HTTP 400 body ComfyUI sends: {"error": {...}, "node_errors": {...}}.
+    // The exact HTTP 400 body ComfyUI sends: {"error": {...}, "node_errors": {...}}. When ok(),
+    // only {"node_errors": {...}} (the part of the 200 body that validation decides).
     QJsonObject toResponseBody() const;
     // One human-readable line per problem: "KSampler #8: steps: Value 0 smaller than min of 1".
     QStringList describe() const;
@@ -51,8 +53,9 @@ struct WorkflowValidation
 
 struct ValidationOptions
 {
-    // For nodes with VALIDATE_INPUTS on files (LoadImage.image, VHS_LoadVideo.video): answers
-    // whether the named input file exists on the server. Unset = assume it exists.
+    // For nodes with VALIDATE_INPUTS on files (LoadImage/LoadImageMask.image, LoadLatent.latent,
+    // LoadAudio.audio, VHS_LoadVideo(FFmpeg).video): answers whether the named input file exists
+    // on the server (the value may carry " [output]"-style annotations). Unset = it exists.
     std::function<bool(const QString &classType, const QString &inputName, const QString &value)>
             inputFileExists;
     // Persona switch for the simulator: servers before 2024-05-20 crashed on unknown classes,
@@ -60,7 +63,8 @@ struct ValidationOptions
     bool newMissingNodeType = false;
 };
 
-WorkflowValidation validateWorkflow(const QJsonObject &prompt, const NodeCatalog &catalog,
+WorkflowValidation validateWorkflow(const QJsonObject &prompt,
+                                    const NodeCatalog &catalog,
                                     const ValidationOptions &options = {});
 
 } // namespace comfyvideo::comfy

@@ -1,0 +1,83 @@
+#include "cli/commandline.h"
+
+#include "cli/workflowcommand.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+
+namespace comfyvideo::cli {
+
+namespace {
+
+class Text
+{
+    Q_DECLARE_TR_FUNCTIONS(CommandLine)
+};
+
+int runWithoutCommand(Console &console)
+{
+#if COMFYVIDEO_HAS_UI
+    // Honest until the window lands: nothing was opened, so this is not a success.
+    console.err << Text::tr("The ComfyVideo window is not built yet; for now ComfyVideo works "
+                            "from the command line only.")
+                << '\n'
+                << Text::tr("Run 'comfyvideo --help' to see the commands.") << '\n';
+    return ExitFailure;
+#else
+    console.err << Text::tr("This ComfyVideo was built without its window "
+                            "(COMFYVIDEO_BUILD_UI=OFF): give a command.")
+                << '\n'
+                << Text::tr("Run 'comfyvideo --help' to see the commands.") << '\n';
+    return ExitUsage;
+#endif
+}
+
+} // namespace
+
+int runCommandLine(const QStringList &arguments, Console &console)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+            Text::tr("Makes short videos with ComfyUI: AnimateDiff (text to video) and Stable "
+                     "Video Diffusion (image to video).\n\nCommands:\n"
+                     "  workflow    Print the ComfyUI workflow (API format) for a request.\n\n"
+                     "Run 'comfyvideo <command> --help' for the options of a command."));
+    const QCommandLineOption help = parser.addHelpOption();
+    const QCommandLineOption version = parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("command"),
+                                 Text::tr("The command to run (see above)."),
+                                 QStringLiteral("[command]"));
+    // Everything after the command belongs to the command.
+    parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsPositionalArguments);
+
+    if (!parser.parse(arguments)) {
+        console.err << parser.errorText() << '\n'
+                    << Text::tr("Run 'comfyvideo --help' to see the commands.") << '\n';
+        return ExitUsage;
+    }
+    if (parser.isSet(help) || parser.isSet(QStringLiteral("help-all"))) {
+        QString text = parser.helpText();
+        // QCommandLineParser names the program by the path it was started with.
+        text.replace(0, text.indexOf(u'\n'), Text::tr("Usage: comfyvideo [options] [command]"));
+        console.out << text;
+        return ExitOk;
+    }
+    if (parser.isSet(version)) {
+        console.out << QCoreApplication::applicationName() << ' '
+                    << QCoreApplication::applicationVersion() << '\n';
+        return ExitOk;
+    }
+    const QStringList positional = parser.positionalArguments();
+    if (positional.isEmpty())
+        return runWithoutCommand(console);
+
+    const QString command = positional.constFirst();
+    if (command == QLatin1String("workflow"))
+        return WorkflowCommand().run(positional, console);
+
+    console.err << Text::tr("Unknown command '%1'.").arg(command) << '\n'
+                << Text::tr("Run 'comfyvideo --help' to see the commands.") << '\n';
+    return ExitUsage;
+}
+
+} // namespace comfyvideo::cli
