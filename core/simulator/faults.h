@@ -24,11 +24,11 @@ namespace comfyvideo::simulator {
 struct Fault
 {
     QString name;
-    QString route;      // http-error, hang, malformed-json (without "/api")
-    int status = 503;   // http-error
-    int count = -1;     // http-error: remaining; -1 = forever
-    qint64 value = 0;   // ws-drop after, view-slow bps, view-truncate bytes, restart after, oom limit
-    QString mode;       // hostile-names
+    QString route;    // http-error, hang, malformed-json (without "/api")
+    int status = 503; // http-error
+    int count = -1;   // http-error: remaining; -1 = forever
+    qint64 value = 0; // ws-drop after, view-slow bps, view-truncate bytes, restart after, oom limit
+    QString mode;     // hostile-names
 };
 
 class FaultSet
@@ -46,6 +46,13 @@ public:
     bool hangs(const QString &route) const;
     bool malformsJson(const QString &route) const;
     QList<Fault> all() const { return m_faults; }
+    bool isEmpty() const { return m_faults.isEmpty(); }
+
+    // Whether a fault's `route` applies to a request path (without "/api"): the fault route's
+    // segments must be a prefix, by whole segments, of the path's segments; a "{name}" segment
+    // in the fault route matches any one segment. "/history" matches "/history" and
+    // "/history/abc" but not "/historyx"; "/" matches every path.
+    static bool routeMatches(const QString &faultRoute, const QString &path);
 
 private:
     QList<Fault> m_faults;

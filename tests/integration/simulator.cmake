@@ -7,3 +7,10 @@ if(TARGET comfyui-sim)
     set_tests_properties(thirdparty_comfyui_client PROPERTIES
         SKIP_RETURN_CODE 77 TIMEOUT 300 LABELS "integration;npm")
 endif()
+
+# A 1 GiB /view download from a simulator process, with its memory sampled.
+comfyvideo_add_test(tst_simbigdownload
+    SOURCES tst_simbigdownload.cpp
+    LIBS cv_testfakes Qt6::Network
+    TIMEOUT 300
+    LABELS "integration")
