@@ -9,9 +9,11 @@ comfyvideo_add_test(tst_simulatorfaults SOURCES tst_simulatorfaults.cpp simtestk
                     LIBS ${SIM_TEST_LIBS} TIMEOUT 120)
 comfyvideo_add_test(tst_simulatorhttpfaults SOURCES tst_simulatorhttpfaults.cpp simtestkit.h
                     LIBS ${SIM_TEST_LIBS} TIMEOUT 120)
+comfyvideo_add_test(tst_simulatoroutputs SOURCES tst_simulatoroutputs.cpp simtestkit.h
+                    LIBS ${SIM_TEST_LIBS} TIMEOUT 120)
 comfyvideo_add_test(tst_simulatorsoak SOURCES tst_simulatorsoak.cpp simtestkit.h
                     LIBS ${SIM_TEST_LIBS} TIMEOUT 180)
 foreach(t tst_comfysimulator tst_simulatorroutes tst_simulatorfaults tst_simulatorhttpfaults
-          tst_simulatorsoak)
+          tst_simulatoroutputs tst_simulatorsoak)
     add_dependencies(${t} comfyui-sim)
 endforeach()
