@@ -117,13 +117,8 @@ HttpRequest *ComfyClient::systemStats(Callback<SystemStats> done)
                            return done(std::unexpected(v.error()));
                        auto stats = SystemStats::fromJson(v->toObject());
                        if (!stats)
-                           return done(std::unexpected(Failure{Failure::Stage::Malformed,
-                                                               {},
-                                                               200,
-                                                               {},
-                                                               {},
-                                                               u"/system_stats"_s,
-                                                               u"no devices list"_s}));
+                           return done(std::unexpected(
+                                   Failure::malformed(u"/system_stats"_s, u"no devices list"_s)));
                        done(*stats);
                    });
 }
@@ -307,13 +302,8 @@ HttpRequest *ComfyClient::queue(Callback<QueueState> done)
                     return done(std::unexpected(v.error()));
                 auto state = QueueState::fromJson(v->toObject());
                 if (!state)
-                    return done(std::unexpected(Failure{Failure::Stage::Malformed,
-                                                        {},
-                                                        200,
-                                                        {},
-                                                        {},
-                                                        u"/queue"_s,
-                                                        u"not a queue answer"_s}));
+                    return done(std::unexpected(
+                            Failure::malformed(u"/queue"_s, u"not a queue answer"_s)));
                 done(*state);
             });
 }

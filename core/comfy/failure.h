@@ -31,6 +31,17 @@ struct Failure
     QString url;
     QString detail; // technical, English, for logs and "Copy details"
     bool operator==(const Failure &) const = default;
+
+    // A 200 answer whose JSON is not what the route promises.
+    static Failure malformed(const QString &url, const QString &detail)
+    {
+        Failure f;
+        f.stage = Stage::Malformed;
+        f.httpStatus = 200;
+        f.url = url;
+        f.detail = detail;
+        return f;
+    }
 };
 
 } // namespace comfyvideo::comfy
