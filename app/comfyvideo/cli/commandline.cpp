@@ -1,5 +1,6 @@
 #include "cli/commandline.h"
 
+#include "cli/generatecommand.h"
 #include "cli/workflowcommand.h"
 
 #include <QCommandLineParser>
@@ -40,7 +41,8 @@ int runCommandLine(const QStringList &arguments, Console &console)
     parser.setApplicationDescription(
             Text::tr("Makes short videos with ComfyUI: AnimateDiff (text to video) and Stable "
                      "Video Diffusion (image to video).\n\nCommands:\n"
-                     "  workflow    Print the ComfyUI workflow (API format) for a request.\n\n"
+                     "  workflow    Print the ComfyUI workflow (API format) for a request.\n"
+                     "  generate    Make a video on a ComfyUI server and save it to a file.\n\n"
                      "Run 'comfyvideo <command> --help' for the options of a command."));
     const QCommandLineOption help = parser.addHelpOption();
     const QCommandLineOption version = parser.addVersionOption();
@@ -74,6 +76,8 @@ int runCommandLine(const QStringList &arguments, Console &console)
     const QString command = positional.constFirst();
     if (command == QLatin1String("workflow"))
         return WorkflowCommand().run(positional, console);
+    if (command == QLatin1String("generate"))
+        return GenerateCommand().run(positional, console);
 
     console.err << Text::tr("Unknown command '%1'.").arg(command) << '\n'
                 << Text::tr("Run 'comfyvideo --help' to see the commands.") << '\n';
