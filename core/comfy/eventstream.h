@@ -45,6 +45,9 @@ public:
     void close(); // closes cleanly, no reconnect
 
     bool isConnected() const { return m_connected; }
+    // Connected and the server's first status (with the sid) has arrived: messages for prompts
+    // submitted with sid() as client_id now reach this stream.
+    bool isRouted() const { return m_connected && !m_sid.isEmpty(); }
     QString clientId() const { return m_clientId; }
     QString sid() const { return m_sid.isEmpty() ? m_clientId : m_sid; }
     int connectCount() const { return m_connectCount; }

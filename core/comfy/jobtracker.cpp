@@ -34,8 +34,27 @@ void JobTracker::start()
         return;
     m_clock.start();
     m_state = State::Submitting;
-    m_client->events()->open();
     publish(0.0);
+    EventStream *events = m_client->events();
+    if (events->isRouted())
+        return submitNow();
+    // Submit once the server knows our socket (its first status), or when the socket cannot
+    // open, or after connectWait: whichever comes first.
+    m_waitForRoute.append(connect(events, &EventStream::sidReceived, this, &JobTracker::submitNow));
+    m_waitForRoute.append(
+            connect(events, &EventStream::connectionFailed, this, &JobTracker::submitNow));
+    QTimer::singleShot(m_options.connectWait, this, &JobTracker::submitNow);
+    events->open();
+}
+
+void JobTracker::submitNow()
+{
+    if (m_submitIssued || m_state != State::Submitting)
+        return;
+    m_submitIssued = true;
+    for (const QMetaObject::Connection &c : std::as_const(m_waitForRoute))
+        disconnect(c);
+    m_waitForRoute.clear();
     m_client->submit(m_workflow.prompt, guarded([this](Result<SubmitResult> result) {
                          onSubmitted(std::move(result));
                      }));

@@ -52,6 +52,10 @@ public:
         qint64 maxDownloadBytes = 4LL * 1024 * 1024 * 1024;
         // The file of an earlier identical run, used when a cached re-run reports none.
         std::optional<OutputFileRef> previousOutput;
+        // How long start() waits for the WebSocket's first status before submitting anyway
+        // (then polling covers the run). Submitting earlier would lose the prompt's messages:
+        // the server routes them to a client id only while its socket is registered.
+        std::chrono::milliseconds connectWait = 5s;
     };
 
     JobTracker(ComfyClient *client,
@@ -76,6 +80,7 @@ private:
     enum class State { Idle, Submitting, Tracking, Finalizing, Downloading, Done };
     enum class Hint { None, Success, Error, Interrupted };
 
+    void submitNow();
     void onSubmitted(Result<SubmitResult> result);
     void onEvent(const ws::Event &event);
     void onBinary(const ws::BinaryEvent &event);
@@ -113,6 +118,8 @@ private:
     BuiltWorkflow m_workflow;
     Options m_options;
     State m_state = State::Idle;
+    bool m_submitIssued = false;
+    QList<QMetaObject::Connection> m_waitForRoute;
     QString m_promptId;
     Progress m_progress;
     JobOutcome m_outcome;

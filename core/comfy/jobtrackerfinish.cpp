@@ -225,8 +225,8 @@ void JobTracker::cancel()
     if (m_cancelRequested || m_state == State::Done)
         return;
     m_cancelRequested = true;
-    if (m_state == State::Idle)
-        return finish(JobOutcome::Kind::Canceled);
+    if (m_state == State::Idle || (m_state == State::Submitting && !m_submitIssued))
+        return finish(JobOutcome::Kind::Canceled); // nothing was sent to the server
     if (m_state == State::Downloading)
         return finish(JobOutcome::Kind::Canceled);
     if (m_state == State::Tracking)
