@@ -117,7 +117,15 @@ void TestSimBigDownload::oneGigabyteStreamsWithFlatMemory()
           rssBefore,
           peakRss,
           growthKiB);
-    QVERIFY2(growthKiB < 64 * 1024,
+    // Streaming keeps the simulator's memory flat; a server that held the file would grow by
+    // 1 GiB. Under AddressSanitizer freed chunks sit in its quarantine (256 MiB by default), so
+    // the bound there is looser but still far below the file's size.
+#if defined(__SANITIZE_ADDRESS__)
+    constexpr qint64 MaxGrowthKiB = 400 * 1024;
+#else
+    constexpr qint64 MaxGrowthKiB = 64 * 1024;
+#endif
+    QVERIFY2(growthKiB < MaxGrowthKiB,
              qPrintable(u"simulator memory grew by %1 KiB while streaming"_s.arg(growthKiB)));
     reply->deleteLater();
 }
