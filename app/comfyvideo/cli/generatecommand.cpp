@@ -108,30 +108,10 @@ int GenerateCommand::run(const QStringList &arguments, Console &console) const
     const Options options;
     const QCommandLineOption help = parser.addHelpOption();
     parser.addOptions({options.server, options.output, options.timeout, options.verbose});
-    WorkflowOptions::addTo(parser);
-    parser.addPositionalArgument(QStringLiteral("kind"),
-                                 tr("animatediff (text to video) or svd (image to video)."),
-                                 QStringLiteral("animatediff|svd"));
-    if (!parser.parse(arguments)) {
-        console.err << parser.errorText() << '\n' << usageLine() << '\n';
-        return ExitUsage;
-    }
-    if (parser.isSet(help) || parser.isSet(QStringLiteral("help-all"))) {
-        QString text = parser.helpText();
-        text.replace(0, text.indexOf(u'\n'), usageLine());
-        console.out << text;
-        return ExitOk;
-    }
-    const QStringList positional = parser.positionalArguments();
     Kind kind = Kind::AnimateDiff;
-    if (positional.size() != 1 || !request::parseKind(positional.constFirst(), &kind)) {
-        console.err << (positional.isEmpty() ? tr("Say what to make: animatediff or svd.")
-                                             : tr("Unexpected '%1': say animatediff or svd.")
-                                                       .arg(positional.join(u' ')))
-                    << '\n'
-                    << usageLine() << '\n';
-        return ExitUsage;
-    }
+    if (const auto done
+        = WorkflowOptions::parseWithKind(parser, help, arguments, usageLine(), console, &kind))
+        return *done;
     QStringList problems;
     std::optional<GenerateJob::Settings> settings = readSettings(parser, options, problems);
     const WorkflowOptions::Result parsed = WorkflowOptions::read(parser, kind);

@@ -61,32 +61,10 @@ int WorkflowCommand::run(const QStringList &arguments, Console &console) const
                                            "against it."),
                                         QStringLiteral("file"));
     parser.addOption(objectInfo);
-    WorkflowOptions::addTo(parser);
-    parser.addPositionalArgument(QStringLiteral("kind"),
-                                 tr("animatediff (text to video) or svd (image to video)."),
-                                 QStringLiteral("animatediff|svd"));
-
-    if (!parser.parse(arguments)) {
-        console.err << parser.errorText() << '\n' << usageLine() << '\n';
-        return ExitUsage;
-    }
-    if (parser.isSet(help) || parser.isSet(QStringLiteral("help-all"))) {
-        QString text = parser.helpText();
-        // QCommandLineParser names the program only; the command belongs in the usage line.
-        text.replace(0, text.indexOf(u'\n'), usageLine());
-        console.out << text;
-        return ExitOk;
-    }
-    const QStringList positional = parser.positionalArguments();
     Kind kind = Kind::AnimateDiff;
-    if (positional.size() != 1 || !request::parseKind(positional.constFirst(), &kind)) {
-        console.err << (positional.isEmpty() ? tr("Say what to make: animatediff or svd.")
-                                             : tr("Unexpected '%1': say animatediff or svd.")
-                                                       .arg(positional.join(u' ')))
-                    << '\n'
-                    << usageLine() << '\n';
-        return ExitUsage;
-    }
+    if (const auto done
+        = WorkflowOptions::parseWithKind(parser, help, arguments, usageLine(), console, &kind))
+        return *done;
 
     std::optional<comfy::NodeCatalog> catalog;
     if (parser.isSet(objectInfo)) {

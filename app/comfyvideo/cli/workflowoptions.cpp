@@ -1,5 +1,7 @@
 #include "cli/workflowoptions.h"
 
+#include "cli/console.h"
+
 #include "request/presets.h"
 
 #include <QFileInfo>
@@ -307,6 +309,45 @@ WorkflowOptions::Result WorkflowOptions::read(const QCommandLineParser &parser, 
                                      ignored.join(QStringLiteral(", ")));
     }
     return result;
+}
+
+std::optional<int> WorkflowOptions::parseWithKind(QCommandLineParser &parser,
+                                                  const QCommandLineOption &help,
+                                                  const QStringList &arguments,
+                                                  const QString &usageLine,
+                                                  Console &console,
+                                                  request::Kind *kind)
+{
+    addTo(parser);
+    parser.addPositionalArgument(
+            QStringLiteral("kind"),
+            QCoreApplication::translate("WorkflowOptions",
+                                        "animatediff (text to video) or svd (image to video)."),
+            QStringLiteral("animatediff|svd"));
+    if (!parser.parse(arguments)) {
+        console.err << parser.errorText() << '\n' << usageLine << '\n';
+        return ExitUsage;
+    }
+    if (parser.isSet(help) || parser.isSet(QStringLiteral("help-all"))) {
+        QString text = parser.helpText();
+        // QCommandLineParser names the program only; the command belongs in the usage line.
+        text.replace(0, text.indexOf(u'\n'), usageLine);
+        console.out << text;
+        return ExitOk;
+    }
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() != 1 || !request::parseKind(positional.constFirst(), kind)) {
+        console.err << (positional.isEmpty() ? QCoreApplication::translate(
+                                "WorkflowOptions", "Say what to make: animatediff or svd.")
+                                             : QCoreApplication::translate(
+                                                       "WorkflowOptions",
+                                                       "Unexpected '%1': say animatediff or svd.")
+                                                       .arg(positional.join(u' ')))
+                    << '\n'
+                    << usageLine << '\n';
+        return ExitUsage;
+    }
+    return std::nullopt;
 }
 
 } // namespace comfyvideo::cli
