@@ -11,7 +11,4 @@ add_dependencies(tst_cli_generate comfyvideo)
 # The progress line of `generate` (an app class: compiled into the test).
 comfyvideo_add_test(tst_progressbar
     SOURCES tst_progressbar.cpp
-            ${PROJECT_SOURCE_DIR}/app/comfyvideo/cli/progressbar.h
-            ${PROJECT_SOURCE_DIR}/app/comfyvideo/cli/progressbar.cpp
-    LIBS cv_comfy)
-target_include_directories(tst_progressbar PRIVATE "${PROJECT_SOURCE_DIR}/app/comfyvideo")
+    LIBS cv_cli)
