@@ -32,6 +32,9 @@ struct RunSpec
     request::GenerationRequest request;
     QString outputDirectory; // exists; the file is written there under a temporary name first
     QString outputBaseName;  // the app-made name without suffix ("2026-11-24_animatediff_cat_42")
+    // Non-empty: the exact file name to write (the CLI's --output), kept even when the backend
+    // made another format; empty: outputBaseName + the suffix of what the backend made.
+    QString outputFileName;
     qint64 maxOutputBytes = 4LL * 1024 * 1024 * 1024;
     // Non-empty: the remote id chosen before start (newRemoteId()) or stored by an earlier run
     // of this job. With `attach` set, the run re-attaches to it instead of submitting.
