@@ -56,6 +56,9 @@ struct JobRecord
     int maxAttempts = 2;     // per backend, for retryable errors
     QString outputPath;
     std::optional<errors::Error> error; // the last failure
+    // Set by another process (`comfyvideo jobs cancel ID`) for a job a running scheduler owns;
+    // the scheduler polls for it and cancels.
+    bool cancelRequested = false;
     QDateTime createdAt;                // UTC, millisecond precision
     QDateTime updatedAt;
     QDateTime submittedAt; // of the current attempt; null before
@@ -100,6 +103,7 @@ struct JobUpdate
     std::optional<int> priority;
     std::optional<double> position;
     std::optional<int> maxAttempts;
+    std::optional<bool> cancelRequested;
     // The event appended with the change (its state is filled in by the store).
     QString eventType = QStringLiteral("state");
     QString eventMessage;

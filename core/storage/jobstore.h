@@ -60,6 +60,9 @@ public:
     // Jobs not in a terminal state, in queue order (priority desc, position asc, id asc).
     void unfinished(Reply<QList<JobRecord>> done);
     void stats(Reply<QueueStats> done);
+    // Ids of non-terminal jobs with cancelRequested set (a scheduler polls this ~once a second;
+    // must be cheap: indexed).
+    void cancelRequests(Reply<QList<qint64>> done);
 
     void addRunSample(RunSample sample, Reply<Nothing> done);
     // The latest `limit` successful samples of `backend` for `kind`, newest first.
