@@ -21,7 +21,8 @@ int main(int argc, char *argv[])
                                         .arg(simulator.errorString())));
         return 1;
     }
-    std::printf("listening on http://127.0.0.1:%u\n", unsigned(simulator.port()));
+    // "listening on http://127.0.0.1:PORT" (https with --tls-cert): always the first line.
+    std::printf("listening on %s\n", qPrintable(simulator.baseUrl().toString()));
     std::fflush(stdout);
     return QCoreApplication::exec();
 }

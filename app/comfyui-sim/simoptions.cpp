@@ -16,6 +16,31 @@ QString tr(const char *text)
     return QCoreApplication::translate("SimOptions", text);
 }
 
+void addLoadAndTlsOptions(QCommandLineParser &parser)
+{
+    parser.addOption(
+            {u"model-load-ms"_s, tr("Milliseconds each model loader node takes."), u"N"_s, u"0"_s});
+    parser.addOption({u"tls-cert"_s,
+                      tr("Serve HTTPS and WSS with this PEM certificate chain (server first)."),
+                      u"FILE"_s});
+    parser.addOption(
+            {u"tls-key"_s, tr("The PEM private key of --tls-cert (unencrypted)."), u"FILE"_s});
+}
+
+std::expected<void, QString> readLoadAndTls(const QCommandLineParser &parser,
+                                            simulator::SimulatorConfig &c)
+{
+    bool ok = false;
+    c.modelLoadMs = parser.value(u"model-load-ms"_s).toInt(&ok);
+    if (!ok || c.modelLoadMs < 0)
+        return std::unexpected(tr("--model-load-ms needs a number >= 0"));
+    if (parser.isSet(u"tls-cert"_s) != parser.isSet(u"tls-key"_s))
+        return std::unexpected(tr("--tls-cert and --tls-key go together"));
+    c.tlsCertificateFile = parser.value(u"tls-cert"_s);
+    c.tlsKeyFile = parser.value(u"tls-key"_s);
+    return {};
+}
+
 } // namespace
 
 std::expected<SimOptions, QString> parseSimOptions(const QStringList &arguments)
@@ -42,6 +67,7 @@ std::expected<SimOptions, QString> parseSimOptions(const QStringList &arguments)
     const QCommandLineOption noControl(u"no-control"_s, tr("Disable /sim/faults, /sim/restart."));
     parser.addOptions(
             {port, dataDir, model, without, vram, stepMs, fault, persona, noPreviews, noControl});
+    addLoadAndTlsOptions(parser);
     if (!parser.parse(arguments))
         return std::unexpected(parser.errorText());
     if (parser.isSet(u"help"_s))
@@ -71,6 +97,8 @@ std::expected<SimOptions, QString> parseSimOptions(const QStringList &arguments)
     c.stepMs = parser.value(stepMs).toInt(&ok);
     if (!ok || c.stepMs < 0)
         return std::unexpected(tr("--step-ms needs a number >= 0"));
+    if (auto read = readLoadAndTls(parser, c); !read)
+        return std::unexpected(read.error());
     for (const QString &spec : parser.values(fault)) {
         if (auto parsed = simulator::FaultSet::parse(spec); !parsed)
             return std::unexpected(parsed.error());

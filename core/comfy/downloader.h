@@ -75,6 +75,7 @@ private:
     QNetworkAccessManager *m_network;
     DownloadRequest m_request;
     QFile m_file;
+    QByteArray m_chunk; // the read buffer, reused
     QString m_finalPath;
     QPointer<QNetworkReply> m_reply;
     QTimer m_stallTimer;

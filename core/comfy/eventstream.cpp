@@ -7,10 +7,32 @@
 #include <QRandomGenerator>
 #include <QWebSocket>
 #include <cmath>
+#if QT_CONFIG(ssl)
+#include <QSslConfiguration>
+#include <QSslSocket>
+#endif
 
 using namespace Qt::StringLiterals;
 
 namespace comfyvideo::comfy {
+
+namespace {
+
+#if QT_CONFIG(ssl)
+// QWebSocket takes its TLS settings from setSslConfiguration(), not from the request: the
+// system CAs plus the server's extra CA file, like prepareRequest() gives HTTPS requests.
+// Verification stays on; TLS errors are never ignored.
+QSslConfiguration verifyingConfiguration(const ServerConfig &config)
+{
+    QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+    if (!config.extraCaFile.isEmpty())
+        ssl.addCaCertificates(config.extraCaFile, QSsl::Pem);
+    ssl.setPeerVerifyMode(QSslSocket::VerifyPeer);
+    return ssl;
+}
+#endif
+
+} // namespace
 
 EventStream::EventStream(ServerConfig config,
                          const common::SecretStore *secrets,
@@ -94,6 +116,10 @@ void EventStream::connectSocket()
     });
     QNetworkRequest request(m_config.webSocketUrl(m_clientId));
     prepareRequest(request, m_config, m_secrets);
+#if QT_CONFIG(ssl)
+    if (request.url().scheme() == u"wss")
+        socket->setSslConfiguration(verifyingConfiguration(m_config));
+#endif
     qCDebug(lcComfyWs) << "connecting" << request.url().toString(QUrl::RemoveUserInfo);
     m_openTimer.start(m_timing.openTimeout);
     socket->open(request);

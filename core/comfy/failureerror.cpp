@@ -52,6 +52,15 @@ errors::Error toError(const Failure &failure)
                                        "ComfyClient", "The finished video could not be saved."),
                                failure,
                                false);
+        if (failure.httpStatus == 404) {
+            // The server itself named the file in its history: it ran the prompt but cannot
+            // send the result (deleted, or a name it cannot serve). Not "no ComfyUI here".
+            return serverError(
+                    QCoreApplication::translate(
+                            "ComfyClient", "ComfyUI reported a video file that it cannot send."),
+                    failure,
+                    false);
+        }
         [[fallthrough]];
     case Stage::Network:
         break;

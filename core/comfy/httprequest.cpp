@@ -138,7 +138,8 @@ void HttpRequest::onReplyFinished()
     result.url = m_request.url().toString(QUrl::RemoveUserInfo | QUrl::RemoveQuery);
     result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     result.headers = reply->rawHeaderPairs();
-    result.body = reply->readAll();
+    if (reply->isOpen()) // an aborted reply is closed: nothing to read
+        result.body = reply->readAll();
     result.error = reply->error();
     result.errorString = reply->errorString();
     result.timedOut = m_timedOut;

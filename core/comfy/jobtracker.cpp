@@ -55,17 +55,39 @@ void JobTracker::submitNow()
     for (const QMetaObject::Connection &c : std::as_const(m_waitForRoute))
         disconnect(c);
     m_waitForRoute.clear();
-    m_client->submit(m_workflow.prompt, guarded([this](Result<SubmitResult> result) {
+    const QString promptId
+            = m_options.promptId.isEmpty() ? ComfyClient::newPromptId() : m_options.promptId;
+    m_requestedPromptId = promptId;
+    m_client->submit(m_workflow.prompt, promptId, guarded([this](Result<SubmitResult> result) {
                          onSubmitted(std::move(result));
                      }));
+}
+
+void JobTracker::attach(const QString &promptId)
+{
+    if (m_state != State::Idle || !m_client)
+        return;
+    m_clock.start();
+    m_attached = true;
+    m_submitIssued = true;
+    m_promptId = promptId;
+    m_outcome.promptId = promptId;
+    m_state = State::Tracking;
+    qCDebug(lcComfyWs) << "attaching to" << m_promptId;
+    m_client->events()->open(); // status broadcasts tell when the queue moves
+    poll();                     // /history first, then /queue
+    updatePolling();
 }
 
 void JobTracker::onSubmitted(Result<SubmitResult> result)
 {
     if (m_state != State::Submitting)
         return;
-    if (!result)
+    if (!result) {
+        if (!m_cancelRequested && submitMayHaveQueued(result.error()))
+            return checkUnconfirmedSubmit(result.error());
         return finish(JobOutcome::Kind::Failed, result.error());
+    }
     m_promptId = result->promptId;
     m_outcome.promptId = m_promptId;
     m_state = State::Tracking;
@@ -81,6 +103,33 @@ void JobTracker::onSubmitted(Result<SubmitResult> result)
     if (m_cancelRequested)
         return continueCancel();
     poll(); // queue position now; catches a prompt that finished before we listened
+    updatePolling();
+}
+
+bool JobTracker::submitMayHaveQueued(const Failure &failure)
+{
+    // A 200 with an unreadable body, or no answer at all (timeout, connection closed after the
+    // request went out): the server may have queued the prompt. Rejections and HTTP errors
+    // mean it did not.
+    if (failure.stage == Failure::Stage::Malformed)
+        return true;
+    return failure.stage == Failure::Stage::Network && failure.httpStatus == 0
+           && (failure.networkError == QNetworkReply::TimeoutError
+               || failure.networkError == QNetworkReply::RemoteHostClosedError);
+}
+
+void JobTracker::checkUnconfirmedSubmit(const Failure &failure)
+{
+    // Look the prompt up by the id we asked for, as attach() does: found, it is tracked (no
+    // orphan keeps the GPU busy while a retry submits a second copy); absent, the submission
+    // failed as reported. A server that ignores client ids never has it: the failure stands.
+    qCDebug(lcComfyWs) << "submission unconfirmed; looking for" << m_requestedPromptId;
+    m_unconfirmedSubmit = failure;
+    m_attached = true;
+    m_promptId = m_requestedPromptId;
+    m_outcome.promptId = m_promptId;
+    m_state = State::Tracking;
+    poll();
     updatePolling();
 }
 
@@ -193,7 +242,8 @@ void JobTracker::onConnectedChanged(bool connected)
 void JobTracker::updatePolling()
 {
     const bool needed = (m_state == State::Tracking)
-                        && (m_cancelRequested || !m_client || !m_client->events()->isConnected());
+                        && (m_attached || m_cancelRequested || !m_client
+                            || !m_client->events()->isConnected());
     if (needed && !m_pollTimer.isActive())
         m_pollTimer.start();
     else if (!needed)

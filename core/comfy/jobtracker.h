@@ -49,6 +49,12 @@ public:
         std::chrono::milliseconds unreachableTimeout = 60s; // polls failing that long: failed
         QString downloadDirectory;                          // empty: do not download
         QString localName; // the downloaded file's name (given by the caller)
+        // Used when localName is empty: localBaseName + "." + localSuffixFor(the server's file)
+        // (empty too: the prompt id as the base name).
+        QString localBaseName;
+        // Non-empty: submit with this prompt id (a lowercase UUID chosen beforehand, e.g. stored
+        // first so a crash right after submission can re-attach); empty: a new one.
+        QString promptId;
         qint64 maxDownloadBytes = 4LL * 1024 * 1024 * 1024;
         // The file of an earlier identical run, used when a cached re-run reports none.
         std::optional<OutputFileRef> previousOutput;
@@ -64,8 +70,18 @@ public:
                QObject *parent = nullptr);
     ~JobTracker() override;
 
-    void start();  // submit, then track
+    void start(); // submit, then track
+    // Tracks a prompt submitted earlier (by this or another process) without submitting:
+    // finished -> its /history entry decides (and the video is downloaded); pending or running
+    // in /queue -> tracked by polling (its messages go to the socket that submitted it);
+    // in neither (absentPollsForLost times) -> Lost.
+    void attach(const QString &promptId);
     void cancel(); // interrupt when running, delete when pending, then verify
+
+    // The suffix (without dot) for a downloaded copy of `file`: the server file's own suffix
+    // when it is one of mp4, webm, gif, webp, mov, mkv, png (lowercased), else the one its
+    // `format` names ("video/h264-mp4" -> mp4), else "bin". Server names are data, never paths.
+    static QString localSuffixFor(const OutputFileRef &file);
 
     QString promptId() const { return m_promptId; }
     const Progress &progress() const { return m_progress; }
@@ -82,6 +98,8 @@ private:
 
     void submitNow();
     void onSubmitted(Result<SubmitResult> result);
+    static bool submitMayHaveQueued(const Failure &failure);
+    void checkUnconfirmedSubmit(const Failure &failure);
     void onEvent(const ws::Event &event);
     void onBinary(const ws::BinaryEvent &event);
     void onConnectedChanged(bool connected);
@@ -109,6 +127,7 @@ private:
     void finishFromHistory(const QJsonObject &entry);
     void finishFromEvents();
     void succeed(QList<OutputFileRef> files, const QJsonObject &entry);
+    std::optional<OutputFileRef> pickVideo(const QList<OutputFileRef> &files) const;
     void startDownload();
     void finish(JobOutcome::Kind kind, std::optional<Failure> failure = std::nullopt);
     void continueCancel();
@@ -119,6 +138,7 @@ private:
     Options m_options;
     State m_state = State::Idle;
     bool m_submitIssued = false;
+    bool m_attached = false; // attach(): nothing of ours on the socket, poll throughout
     QList<QMetaObject::Connection> m_waitForRoute;
     QString m_promptId;
     Progress m_progress;
@@ -134,6 +154,9 @@ private:
     QTimer m_pollTimer;
     bool m_pollInFlight = false;
     int m_absentPolls = 0;
+    QString m_requestedPromptId;
+    // A POST /prompt without a readable answer: set while we look for the prompt by its id.
+    std::optional<Failure> m_unconfirmedSubmit;
     QElapsedTimer m_unreachableSince;
     bool m_cancelRequested = false;
     bool m_cancelInFlight = false;

@@ -51,6 +51,8 @@ void JobTracker::onQueue(const QueueState &queue)
             poll(); // confirm quickly: it may have finished between the two requests
         else if (m_cancelRequested)
             finish(JobOutcome::Kind::Canceled);
+        else if (m_unconfirmedSubmit)
+            finish(JobOutcome::Kind::Failed, *m_unconfirmedSubmit); // it was never queued
         else
             finish(JobOutcome::Kind::Lost,
                    Failure{Failure::Stage::Lost,
@@ -63,6 +65,10 @@ void JobTracker::onQueue(const QueueState &queue)
         return;
     }
     m_absentPolls = 0;
+    if (m_unconfirmedSubmit) { // the server did queue it
+        m_unconfirmedSubmit.reset();
+        emit submitted(m_promptId);
+    }
     m_progress.queuePosition = position;
     if (position == 0)
         enterPhase(std::max(m_progress.phase, Progress::Phase::Loading));
@@ -160,12 +166,7 @@ void JobTracker::succeed(QList<OutputFileRef> files, const QJsonObject &entry)
     m_outcome.historyEntry = entry;
     m_outcome.files = files;
     m_outcome.noNewOutput = m_cachedNodes.contains(m_workflow.outputNodeId);
-    for (const OutputFileRef &f : std::as_const(files)) {
-        if (f.nodeId == m_workflow.outputNodeId) {
-            m_outcome.video = f;
-            break;
-        }
-    }
+    m_outcome.video = pickVideo(files);
     if (!m_outcome.video && m_outcome.noNewOutput && m_options.previousOutput)
         m_outcome.video = m_options.previousOutput;
     if (!m_outcome.video && !files.isEmpty())
@@ -175,14 +176,49 @@ void JobTracker::succeed(QList<OutputFileRef> files, const QJsonObject &entry)
     finish(JobOutcome::Kind::Succeeded);
 }
 
+// The saver's file; without a workflow (attach) the first file that is a video.
+std::optional<OutputFileRef> JobTracker::pickVideo(const QList<OutputFileRef> &files) const
+{
+    for (const OutputFileRef &f : files) {
+        if (!m_workflow.outputNodeId.isEmpty() && f.nodeId == m_workflow.outputNodeId)
+            return f;
+    }
+    if (!m_workflow.outputNodeId.isEmpty())
+        return std::nullopt;
+    for (const OutputFileRef &f : files) {
+        const QString suffix = localSuffixFor(f);
+        if (suffix != u"png" && suffix != u"bin")
+            return f;
+    }
+    return std::nullopt;
+}
+
+QString JobTracker::localSuffixFor(const OutputFileRef &file)
+{
+    static const QStringList allowed{
+            u"mp4"_s, u"webm"_s, u"gif"_s, u"webp"_s, u"mov"_s, u"mkv"_s, u"png"_s};
+    const qsizetype dot = file.filename.lastIndexOf(u'.');
+    if (dot >= 0) {
+        const QString suffix = file.filename.mid(dot + 1).toLower();
+        if (allowed.contains(suffix))
+            return suffix;
+    }
+    // "video/h264-mp4", "image/gif", "image/webp", "video/webm"
+    const QString fromFormat = file.format.section(u'/', -1).section(u'-', -1).toLower();
+    return allowed.contains(fromFormat) ? fromFormat : u"bin"_s;
+}
+
 void JobTracker::startDownload()
 {
     m_state = State::Downloading;
     enterPhase(Progress::Phase::Downloading);
     publish(0.0);
     QString name = m_options.localName;
-    if (name.isEmpty())
-        name = m_promptId + u'.' + m_outcome.video->filename.section(u'.', -1).left(8);
+    if (name.isEmpty()) {
+        const QString base
+                = m_options.localBaseName.isEmpty() ? m_promptId : m_options.localBaseName;
+        name = base + u'.' + localSuffixFor(*m_outcome.video);
+    }
     DownloadRequest request{
             *m_outcome.video, m_options.downloadDirectory, name, m_options.maxDownloadBytes, 3};
     m_downloader = new Downloader(

@@ -29,6 +29,8 @@ ComfySimulator::ComfySimulator(SimulatorConfig config, QObject *parent)
         if (auto added = m_http->faults().add(spec); !added)
             qCWarning(lcSimulator) << "ignoring fault" << spec << added.error();
     }
+    if (!m_config.tlsCertificateFile.isEmpty() || !m_config.tlsKeyFile.isEmpty())
+        m_http->setTlsFiles(m_config.tlsCertificateFile, m_config.tlsKeyFile);
     m_hub = std::make_unique<WsHub>(m_config, &m_http->faults());
     m_executor = std::make_unique<Executor>(
             m_config, &m_schemas, m_hub.get(), &m_http->faults(), m_dirs);
@@ -62,7 +64,7 @@ quint16 ComfySimulator::port() const
 
 QUrl ComfySimulator::baseUrl() const
 {
-    return QUrl(u"http://127.0.0.1:%1"_s.arg(port()));
+    return QUrl(u"%1://127.0.0.1:%2"_s.arg(m_http->isTls() ? u"https"_s : u"http"_s).arg(port()));
 }
 
 QString ComfySimulator::errorString() const

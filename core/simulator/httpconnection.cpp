@@ -25,6 +25,13 @@ QByteArray httpDate()
             .toLatin1();
 }
 
+// Every method starts with a letter; a TLS ClientHello starts with 0x16.
+bool startsLikeRequestLine(const QByteArray &data)
+{
+    const char c = data.front();
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
 bool isReservedHeader(const QByteArray &name)
 {
     const QByteArray lower = name.toLower();
@@ -126,6 +133,13 @@ bool HttpConnection::readHead()
     if (peeked.startsWith("\r\n") || peeked.startsWith('\n')) { // stray line ends between requests
         m_socket->read(peeked.startsWith('\n') ? 1 : 2);
         return true;
+    }
+    if (!startsLikeRequestLine(peeked)) {
+        // Not a request line (e.g. a TLS ClientHello on the plain port): aiohttp answers 400
+        // at once instead of waiting for a head that never comes.
+        m_socket->read(available);
+        respondAndClose(400, http::statusText(400));
+        return false;
     }
     const qsizetype end = peeked.indexOf("\r\n\r\n");
     if (end < 0) {

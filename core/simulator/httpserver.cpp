@@ -2,12 +2,12 @@
 
 #include "simulator/httpconnection.h"
 #include "simulator/httpparsing.h"
+#include "simulator/tlstcpserver.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QPointer>
-#include <QTcpServer>
 #include <QTcpSocket>
 #include <QUrl>
 #include <QWebSocket>
@@ -92,7 +92,8 @@ struct HttpServer::Private final : HttpDispatcher
     void onWebSocketConnected();
 
     HttpServer *q;
-    QTcpServer tcpServer;
+    TlsTcpServer tcpServer;
+    QString tlsError; // the TLS files given could not be loaded: listen() fails
     QWebSocketServer wsServer;
     QList<Route> routes;
     QStringList webSocketPaths{u"/ws"_s};
@@ -191,8 +192,12 @@ void HttpServer::Private::upgrade(QTcpSocket *socket)
 void HttpServer::Private::onNewConnection()
 {
     connections.removeAll(nullptr);
-    while (QTcpSocket *socket = tcpServer.nextPendingConnection())
+    while (QTcpSocket *socket = tcpServer.nextPendingConnection()) {
+        // As aiohttp (ComfyUI's server) does: without it, a small answer on a kept-alive
+        // connection waits ~40 ms for the client's delayed ACK (Nagle).
+        socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
         connections.append(new HttpConnection(socket, *this, q));
+    }
 }
 
 void HttpServer::Private::onWebSocketConnected()
@@ -225,7 +230,20 @@ HttpServer::~HttpServer()
 
 bool HttpServer::listen(const QHostAddress &address, quint16 port)
 {
+    if (!d->tlsError.isEmpty())
+        return false;
     return d->tcpServer.listen(address, port);
+}
+
+void HttpServer::setTlsFiles(const QString &certificateFile, const QString &keyFile)
+{
+    const auto loaded = d->tcpServer.setTlsFiles(certificateFile, keyFile);
+    d->tlsError = loaded ? QString() : loaded.error();
+}
+
+bool HttpServer::isTls() const
+{
+    return d->tcpServer.isTls();
 }
 
 quint16 HttpServer::port() const
@@ -235,6 +253,8 @@ quint16 HttpServer::port() const
 
 QString HttpServer::errorString() const
 {
+    if (!d->tlsError.isEmpty())
+        return d->tlsError;
     return d->tcpServer.errorString();
 }
 
@@ -262,6 +282,7 @@ const FaultSet &HttpServer::faults() const
 
 void HttpServer::dropAllConnections()
 {
+    d->tcpServer.abortHandshakes();
     const auto connections = std::exchange(d->connections, {});
     for (const QPointer<HttpConnection> &connection : connections) {
         if (connection)

@@ -15,7 +15,6 @@
 #include <functional>
 #include <memory>
 
-class QTcpServer;
 class QTcpSocket;
 class QWebSocket;
 class QWebSocketServer;
@@ -73,6 +72,8 @@ using RouteHandler = std::function<HttpResponse(const HttpRequest &)>;
 
 // HTTP/1.1 and WebSocket upgrades on one loopback port (QTcpServer +
 // QWebSocketServer::handleConnection). Every route is also served under "/api".
+// - With setTlsFiles(), HTTPS and WSS on that port instead (TLS handshake first, then the
+//   same HTTP and upgrade handling on the encrypted socket).
 // - Keep-alive and pipelining; "Connection: close" and HTTP/1.0 close after the answer.
 // - Unknown path: 404 "404: Not Found"; known path, other method: 405 with Allow. HEAD is
 //   answered by GET routes without a body. Bad requests: 400; bodies over MaxBodySize: 413;
@@ -91,6 +92,11 @@ public:
 
     explicit HttpServer(QObject *parent = nullptr);
     ~HttpServer() override;
+
+    // Serve TLS with these PEM files (certificate chain, unencrypted private key). Call before
+    // listen(); when the files cannot be loaded, listen() fails and errorString() says why.
+    void setTlsFiles(const QString &certificateFile, const QString &keyFile);
+    bool isTls() const;
 
     bool listen(const QHostAddress &address = QHostAddress::LocalHost, quint16 port = 0);
     quint16 port() const;

@@ -27,12 +27,14 @@ struct SimulatorConfig
     bool withVideoHelperSuite = true;
     double vramGb = 24.0;
     QString deviceName = QStringLiteral("cuda:0 NVIDIA GeForce RTX 4090 : cudaMallocAsync");
-    int stepMs = 50;      // pace of sampler steps (and of VHS frames when encoding is faster)
+    int stepMs = 50;      // pace of sampler steps (encoding runs as fast as FFmpeg does)
     int modelLoadMs = 0;  // gap before a loader node finishes
     bool previews = true; // like --preview-method auto
     QStringList faults;   // fault specs applied at start
     Persona persona = Persona::V0_3_64;
     bool controlRoutes = false; // POST /sim/faults, /sim/restart
+    QString tlsCertificateFile; // PEM; with tlsKeyFile: serve HTTPS and WSS instead
+    QString tlsKeyFile;
     int maxHistory = 10000;
 
     static QStringList defaultModels()

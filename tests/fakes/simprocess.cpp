@@ -2,6 +2,7 @@
 
 #include <QDeadlineTimer>
 #include <QRegularExpression>
+#include <QThread>
 
 using namespace Qt::StringLiterals;
 
@@ -27,13 +28,24 @@ QString SimProcess::executable()
     return QString::fromUtf8(CV_COMFYUI_SIM);
 }
 
+void SimProcess::setTlsFiles(const QString &certificateFile, const QString &keyFile)
+{
+    m_tlsArguments = {u"--tls-cert"_s, certificateFile, u"--tls-key"_s, keyFile};
+}
+
 bool SimProcess::start(int timeoutMs)
+{
+    return startOn(0, timeoutMs);
+}
+
+bool SimProcess::startOn(quint16 port, int timeoutMs)
 {
     kill();
     m_process = std::make_unique<QProcess>();
     m_process->setProgram(executable());
-    m_process->setArguments(QStringList{u"--port"_s, u"0"_s, u"--data-dir"_s, m_dataDir}
-                            + m_arguments);
+    m_process->setArguments(
+            QStringList{u"--port"_s, QString::number(port), u"--data-dir"_s, m_dataDir}
+            + m_tlsArguments + m_arguments);
     m_process->start();
     if (!m_process->waitForStarted(timeoutMs))
         return false;
@@ -45,7 +57,7 @@ bool SimProcess::start(int timeoutMs)
     }
     const QString line = QString::fromUtf8(m_process->readLine()).trimmed();
     const auto match
-            = QRegularExpression(u"^listening on (http://127\\.0\\.0\\.1:\\d+)$"_s).match(line);
+            = QRegularExpression(u"^listening on (https?://127\\.0\\.0\\.1:\\d+)$"_s).match(line);
     if (!match.hasMatch())
         return false;
     m_baseUrl = QUrl(match.captured(1));
@@ -70,6 +82,30 @@ bool SimProcess::restart(int timeoutMs)
     return start(timeoutMs);
 }
 
+bool SimProcess::restartOnSamePort(int timeoutMs)
+{
+    kill();
+    return startOnSamePort(timeoutMs);
+}
+
+bool SimProcess::startOnSamePort(int timeoutMs)
+{
+    const quint16 oldPort = port();
+    if (oldPort == 0)
+        return false;
+    const QDeadlineTimer deadline(timeoutMs);
+    // The old socket is gone with the process (the simulator binds with SO_REUSEADDR), but a
+    // client connection may briefly hold the port as its local end: try again until then.
+    while (true) {
+        const int remaining = int(std::max<qint64>(1, deadline.remainingTime()));
+        if (startOn(oldPort, remaining) && port() == oldPort)
+            return true;
+        if (deadline.hasExpired())
+            return false;
+        QThread::msleep(100);
+    }
+}
+
 bool SimProcess::isRunning() const
 {
     return m_process && m_process->state() == QProcess::Running;
@@ -82,7 +118,8 @@ QUrl SimProcess::url(const QString &pathAndQuery) const
 
 QUrl SimProcess::wsUrl(const QString &clientId) const
 {
-    return QUrl(u"ws://127.0.0.1:%1/ws?clientId=%2"_s.arg(port()).arg(clientId));
+    const QString scheme = m_baseUrl.scheme() == u"https" ? u"wss"_s : u"ws"_s;
+    return QUrl(u"%1://127.0.0.1:%2/ws?clientId=%3"_s.arg(scheme).arg(port()).arg(clientId));
 }
 
 qint64 SimProcess::pid() const

@@ -2,27 +2,27 @@
 
 #include "cli/console.h"
 #include "cli/progressbar.h"
-#include "cli/requestresolution.h"
 #include "cli/workflowoptions.h"
-#include "comfy/comfytypes.h"
 #include "errors/error.h"
 
 #include <QObject>
 #include <QPointer>
 #include <QTimer>
 #include <QUrl>
+#include <memory>
 
-namespace comfyvideo::comfy {
-class ComfyClient;
-class JobTracker;
-struct JobOutcome;
-} // namespace comfyvideo::comfy
+namespace comfyvideo::backends {
+class ComfyBackend;
+class ComfyRun;
+struct RunOutcome;
+} // namespace comfyvideo::backends
 
 namespace comfyvideo::cli {
 
-// One headless generation on the event loop: /object_info, catalog checks, the start image's
-// upload (SVD), submission, progress on stderr, the download to the output file. Emits
-// finished() once with the process exit code; stop() cancels on the server first.
+// One headless generation on the event loop: ONE backends::ComfyRun on a ComfyBackend for
+// --server (the scheduler's code path: catalog checks, the start image's upload, submission,
+// tracking, the download to the output file), with progress on stderr. Emits finished() once
+// with the process exit code; stop() cancels on the server first.
 class GenerateJob : public QObject
 {
     Q_OBJECT
@@ -45,22 +45,15 @@ public:
     // call finishes at once.
     void stop();
 
-    // The kind of the request problems found before anything is submitted: input problems are
-    // invalid_params; otherwise missing node packs missing_custom_node, then missing models
-    // model_not_found, then (sampler, scheduler, workflow checks) invalid_params.
-    static errors::ErrorKind kindForProblems(const ResolvedWorkflow &resolved);
-
 signals:
     void finished(int exitCode);
 
 private:
     enum class StopReason { None, Canceled, Timeout };
 
-    void onCatalog(comfy::Result<comfy::NodeCatalog> catalog);
-    void onUploaded(comfy::Result<comfy::UploadedImage> image);
-    void submit(const comfy::BuiltWorkflow &workflow);
-    void onOutcome(const comfy::JobOutcome &outcome);
-    void onSucceeded(const comfy::JobOutcome &outcome);
+    void onNotes(const QStringList &notes);
+    void onOutcome(const backends::RunOutcome &outcome);
+    void onSucceeded(const backends::RunOutcome &outcome);
     void beginStop(StopReason reason);
     errors::Error stopError() const;
     void fail(const errors::Error &error);
@@ -69,9 +62,9 @@ private:
     Settings m_settings;
     Console &m_console;
     ProgressBar m_bar;
-    comfy::ComfyClient *m_client = nullptr;
-    QPointer<comfy::JobTracker> m_tracker;
-    std::optional<comfy::NodeCatalog> m_catalog;
+    std::unique_ptr<backends::ComfyBackend> m_backend;
+    QPointer<backends::ComfyRun> m_run;
+    bool m_submitted = false;
     QTimer m_overallTimer;
     QTimer m_cancelGrace;
     StopReason m_stopReason = StopReason::None;

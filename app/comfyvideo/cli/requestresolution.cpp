@@ -1,7 +1,7 @@
 #include "cli/requestresolution.h"
 
+#include "backends/comfyresolution.h"
 #include "comfy/catalogdefaults.h"
-#include "comfy/workflowvalidator.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -37,17 +37,6 @@ void fillCommonDefaults(GenerationRequest &request, QStringList &notes)
     }
 }
 
-comfy::ValidationOptions validationOptions()
-{
-    comfy::ValidationOptions options;
-    // The start image is uploaded when the job is submitted, so it cannot be on the server yet.
-    // (LoadImage.image is the only input file our workflows name.)
-    options.inputFileExists = [](const QString &, const QString &, const QString &) {
-        return true;
-    };
-    return options;
-}
-
 } // namespace
 
 QStringList ResolvedWorkflow::problemLines() const
@@ -66,25 +55,31 @@ ResolvedWorkflow resolveWorkflow(const WorkflowOptions::Result &parsed,
 {
     ResolvedWorkflow outcome;
     outcome.notes = parsed.notes;
-    GenerationRequest request = parsed.request;
-
+    outcome.inputProblems = parsed.problems;
     if (catalog) {
-        comfy::ResolvedRequest resolved = comfy::resolveAgainstCatalog(request, *catalog);
-        request = resolved.request;
-        outcome.notes << resolved.choices;
-        outcome.catalogProblems = resolved.problems;
-    } else {
-        fillCommonDefaults(request, outcome.notes);
+        // The same resolution a ComfyBackend run makes (one code path for a server's catalog).
+        backends::ComfyResolveOptions options;
+        options.svdFramesFromCheckpoint = !parsed.framesGiven;
+        options.filenamePrefix = parsed.filenamePrefix;
+        options.uploadedImageName = uploadedImageName;
+        const backends::ComfyResolution resolved
+                = backends::resolveForCatalog(parsed.request, *catalog, options);
+        outcome.request = resolved.request;
+        outcome.workflow = resolved.workflow;
+        outcome.notes << resolved.notes;
+        outcome.inputProblems << resolved.inputProblems;
+        outcome.catalogProblems = resolved.catalogProblems;
+        outcome.workflowProblems = resolved.workflowProblems;
+        return outcome;
     }
+    GenerationRequest request = parsed.request;
+    fillCommonDefaults(request, outcome.notes);
     // Without --frames, SVD makes the frame count its checkpoint was trained for.
     if (request.kind == Kind::Svd && !parsed.framesGiven)
         request.frames = request::svdDefaultFrames(request.checkpoint);
-    outcome.inputProblems = parsed.problems;
     outcome.inputProblems << request::validate(request);
 
-    comfy::BuildOptions options
-            = catalog ? comfy::BuildOptions::forCatalog(*catalog, request, &outcome.notes)
-                      : comfy::BuildOptions::forRequest(request);
+    comfy::BuildOptions options = comfy::BuildOptions::forRequest(request);
     options.filenamePrefix = parsed.filenamePrefix;
     if (!uploadedImageName.isEmpty())
         options.uploadedImageName = uploadedImageName;
@@ -92,12 +87,6 @@ ResolvedWorkflow resolveWorkflow(const WorkflowOptions::Result &parsed,
         options.uploadedImageName = QFileInfo(request.referenceImage).fileName();
     outcome.workflow = comfy::buildWorkflow(request, options);
     outcome.notes << outcome.workflow.notes;
-    if (catalog) {
-        const comfy::WorkflowValidation validation
-                = comfy::validateWorkflow(outcome.workflow.prompt, *catalog, validationOptions());
-        if (!validation.ok() || !validation.nodeErrors.isEmpty())
-            outcome.workflowProblems << validation.describe();
-    }
     outcome.request = request;
     return outcome;
 }
