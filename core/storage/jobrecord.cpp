@@ -51,8 +51,7 @@ std::optional<JobState> parseState(const QString &name)
 
 bool isTerminal(JobState state)
 {
-    return state == JobState::Completed || state == JobState::Failed
-           || state == JobState::Canceled;
+    return state == JobState::Completed || state == JobState::Failed || state == JobState::Canceled;
 }
 
 bool isActive(JobState state)

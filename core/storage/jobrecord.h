@@ -29,8 +29,8 @@ enum class JobState {
 QString stateName(JobState state); // "queued", "dispatching", ... (stable, stored)
 std::optional<JobState> parseState(const QString &name);
 QList<JobState> allStates();
-bool isTerminal(JobState state);   // Completed, Failed, Canceled
-bool isActive(JobState state);     // Dispatching .. Fetching
+bool isTerminal(JobState state);    // Completed, Failed, Canceled
+bool isActive(JobState state);      // Dispatching .. Fetching
 bool hasRemoteWork(JobState state); // Submitted, Running, Fetching (re-attach on start)
 
 struct JobRecord
@@ -38,8 +38,8 @@ struct JobRecord
     qint64 id = 0; // assigned by the store
     JobState state = JobState::Queued;
     request::GenerationRequest request;
-    QString kind;   // request::kindName(request.kind), denormalised for queries
-    QString prompt; // request.prompt, denormalised for search
+    QString kind;        // request::kindName(request.kind), denormalised for queries
+    QString prompt;      // request.prompt, denormalised for search
     int priority = 0;    // higher runs first
     double position = 0; // order within a priority (lower first); reordering changes it
     qint64 batchId = 0;  // 0: not part of a batch
@@ -49,9 +49,9 @@ struct JobRecord
     QStringList chain;
     // Backends that failed this job with an error that allows fallback: not placed there again.
     QStringList excludedBackends;
-    QString backend;        // the backend of the current/last attempt
-    QString remoteId;       // its id on that backend
-    int attempts = 0;       // attempts started on any backend (resubmits after a lost prompt too)
+    QString backend;         // the backend of the current/last attempt
+    QString remoteId;        // its id on that backend
+    int attempts = 0;        // attempts started on any backend (resubmits after a lost prompt too)
     int backendAttempts = 0; // attempts started on `backend`
     int maxAttempts = 2;     // per backend, for retryable errors
     QString outputPath;
@@ -59,7 +59,7 @@ struct JobRecord
     // Set by another process (`comfyvideo jobs cancel ID`) for a job a running scheduler owns;
     // the scheduler polls for it and cancels.
     bool cancelRequested = false;
-    QDateTime createdAt;                // UTC, millisecond precision
+    QDateTime createdAt; // UTC, millisecond precision
     QDateTime updatedAt;
     QDateTime submittedAt; // of the current attempt; null before
     QDateTime finishedAt;
@@ -74,8 +74,8 @@ struct JobEvent
     qint64 id = 0;
     qint64 jobId = 0;
     QDateTime at;
-    QString type;  // "created", "state", "attempt", "remote_id", "retry", "fallback", "error",
-                   // "canceled", "note" ...
+    QString type; // "created", "state", "attempt", "remote_id", "retry", "fallback", "error",
+                  // "canceled", "note" ...
     JobState state = JobState::Queued; // the job's state after the event
     QString message; // plain text for the Details view (not translated when stored)
     QJsonObject data;
@@ -156,7 +156,7 @@ struct RunSample
     int height = 0;
     int frames = 0;
     int steps = 0;
-    double secondsPerStep = 0;     // sampling
+    double secondsPerStep = 0;      // sampling
     double postSecondsPerFrame = 0; // decode + encode + download, per frame
     double totalSeconds = 0;        // submission to completion
     bool succeeded = true;

@@ -27,9 +27,18 @@ public:
     template<typename T>
     using Reply = std::function<void(std::expected<T, StoreError>)>;
     struct Nothing
-    {};
+    {
+    };
+    struct Options
+    {
+        int busyTimeoutMs = 5000; // how long to wait for another process's write lock
+        // Caps the file at this many pages (PRAGMA max_page_count; 0: no cap). A write that
+        // would grow it further fails with DiskFull, as on a full disk (tests use this).
+        qint64 maxPageCount = 0;
+    };
 
     explicit JobStore(QString databasePath, QObject *parent = nullptr);
+    JobStore(QString databasePath, Options options, QObject *parent = nullptr);
     ~JobStore() override;
 
     QString databasePath() const { return m_path; }
