@@ -1,6 +1,8 @@
 #include "cli/commandline.h"
 
 #include "cli/generatecommand.h"
+#include "cli/jobscommand.h"
+#include "cli/queuecommand.h"
 #include "cli/workflowcommand.h"
 
 #include <QCommandLineParser>
@@ -42,7 +44,10 @@ int runCommandLine(const QStringList &arguments, Console &console)
             Text::tr("Makes short videos with ComfyUI: AnimateDiff (text to video) and Stable "
                      "Video Diffusion (image to video).\n\nCommands:\n"
                      "  workflow    Print the ComfyUI workflow (API format) for a request.\n"
-                     "  generate    Make a video on a ComfyUI server and save it to a file.\n\n"
+                     "  generate    Make a video on a ComfyUI server and save it to a file.\n"
+                     "  queue       Queue jobs (queue add) and run the queue on ComfyUI servers "
+                     "(queue run).\n"
+                     "  jobs        List, show, cancel, retry and count queued jobs.\n\n"
                      "Run 'comfyvideo <command> --help' for the options of a command."));
     const QCommandLineOption help = parser.addHelpOption();
     const QCommandLineOption version = parser.addVersionOption();
@@ -78,6 +83,10 @@ int runCommandLine(const QStringList &arguments, Console &console)
         return WorkflowCommand().run(positional, console);
     if (command == QLatin1String("generate"))
         return GenerateCommand().run(positional, console);
+    if (command == QLatin1String("queue"))
+        return QueueCommand().run(positional, console);
+    if (command == QLatin1String("jobs"))
+        return JobsCommand().run(positional, console);
 
     console.err << Text::tr("Unknown command '%1'.").arg(command) << '\n'
                 << Text::tr("Run 'comfyvideo --help' to see the commands.") << '\n';

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <QCoreApplication>
+#include <QList>
+#include <QString>
+#include <QStringList>
+#include <QUrl>
+
+namespace comfyvideo::cli {
+
+// The --server values of the queue commands.
+class ServerUrl
+{
+    Q_DECLARE_TR_FUNCTIONS(ServerUrl)
+
+public:
+    // Every value as an http:// or https:// address; a line per bad value in `problems`.
+    static QList<QUrl> parseAll(const QStringList &values, QStringList &problems);
+    // The backend id a ComfyUI server at `url` has (ComfyBackend::id(): "comfyui:" + the
+    // address without user info, query and trailing slash), for a job's chain.
+    static QString backendId(const QUrl &url);
+};
+
+} // namespace comfyvideo::cli

@@ -1,0 +1,45 @@
+#include "cli/storesession.h"
+
+#include "cli/datadir.h"
+
+#include <QCoreApplication>
+
+namespace comfyvideo::cli {
+
+int runWithStore(const QString &dataDir,
+                 Console &console,
+                 const StoreBody &body,
+                 const std::function<void()> &beforeClose)
+{
+    storage::JobStore store(DataDir::databasePath(dataDir));
+    int exitCode = ExitFailure;
+    bool finished = false;
+    const Finish finish = [&exitCode, &finished](int code) {
+        if (finished)
+            return;
+        finished = true;
+        exitCode = code;
+        QCoreApplication::exit(code);
+    };
+    store.open([&](std::expected<int, storage::StoreError> opened) {
+        if (!opened) {
+            console.err << storeErrorText(opened.error()) << Qt::endl;
+            finish(ExitFailure);
+            return;
+        }
+        body(store, finish);
+    });
+    QCoreApplication::exec();
+    if (beforeClose)
+        beforeClose();
+    return exitCode;
+}
+
+QString storeErrorText(const storage::StoreError &error)
+{
+    if (error.detail.isEmpty() || error.message.contains(error.detail))
+        return error.message;
+    return error.message + QStringLiteral(" (") + error.detail + u')';
+}
+
+} // namespace comfyvideo::cli
