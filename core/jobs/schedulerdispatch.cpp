@@ -108,15 +108,22 @@ void Scheduler::Private::dispatch()
     int placing = 0;
     for (const auto &[id, e] : m_jobs)
         placing += e->placing ? 1 : 0;
-    // No job gets more slots than all backends have free: when they are busy, skip the count
-    // per job (a pass over every job per candidate; quadratic with a long queue).
+    // No more jobs are placed than all backends have free slots: once they are spoken for,
+    // stop (counting per job is a pass over every job per candidate: quadratic in the queue).
     int totalFree = 0;
-    for (const BackendSlot &slot : m_backends)
+    bool anyBackend = false;
+    for (const BackendSlot &slot : m_backends) {
         totalFree += freeSlots(slot);
+        anyBackend = anyBackend || slot.backend;
+    }
+    // Every slot busy (most dispatches of a long run): nothing to place now. A job that no
+    // configured backend may take is failed at the next dispatch with a free slot.
+    if (anyBackend && totalFree <= placing)
+        return;
     for (JobEntry *e : queueOrder()) {
+        if (anyBackend && totalFree <= placing)
+            break; // the slots are taken: the rest of the queue waits (see above)
         QList<Candidate> list = candidates(*e);
-        if (!list.isEmpty() && totalFree <= placing)
-            continue;
         int free = 0;
         for (const Candidate &c : list)
             free += freeSlots(*c.slot);
