@@ -2,6 +2,10 @@
 #include "schedulerfixture.h"
 
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
 
 using namespace comfyvideo;
 using namespace comfyvideo::tests;
@@ -17,6 +21,8 @@ private slots:
     void serverWithoutAnimateDiffNeverGetsAnAnimateDiffJob();
     void restartRecoveryCompletesEveryJobOnce();
     void serverThatForgetsItsQueue();
+    void outOfMemoryFallsBackToAnotherServer();
+    void overallTimeoutCancelsOnTheServer();
 
 private:
     std::unique_ptr<StoreFixture> m_fx;
@@ -162,6 +168,80 @@ void tst_SchedulerComfy::serverThatForgetsItsQueue()
         resubmitted += m_fx->job(id).attempts >= 2 ? 1 : 0;
     QVERIFY(resubmitted >= 1);
     QCOMPARE(m_fx->job(ids[0]).attempts, 2); // the running one was lost and counted
+}
+
+namespace {
+
+QByteArray getBody(const SimProcess &sim, const QString &path)
+{
+    QNetworkAccessManager network;
+    QNetworkReply *reply = network.get(QNetworkRequest(sim.url(path)));
+    const bool done = QTest::qWaitFor([&] { return reply->isFinished(); }, 10000);
+    const QByteArray body = done ? reply->readAll() : QByteArray();
+    delete reply;
+    return body;
+}
+
+// GET /queue of a simulator: running + pending entries, or -1 when it does not answer.
+int queueLength(const SimProcess &sim)
+{
+    const QJsonObject queue
+            = QJsonDocument::fromJson(getBody(sim, QStringLiteral("/queue"))).object();
+    if (queue.isEmpty())
+        return -1;
+    return int(queue.value(QStringLiteral("queue_running")).toArray().size()
+               + queue.value(QStringLiteral("queue_pending")).toArray().size());
+}
+
+} // namespace
+
+void tst_SchedulerComfy::outOfMemoryFallsBackToAnotherServer()
+{
+    // The first server (preferred: added first) runs out of memory on every clip; the job
+    // moves to the second without retrying on the first (insufficient_vram is not retryable).
+    auto *small = server({QStringLiteral("--fault"), QStringLiteral("oom:limit=1")});
+    auto *big = server();
+    QVERIFY(small && big);
+    m_scheduler->addBackend(small);
+    m_scheduler->addBackend(big);
+    m_scheduler->start();
+    const QList<qint64> ids = enqueue(*m_scheduler, tinyJobs(1));
+    QVERIFY(m_rec->waitIdles(1, 120000));
+    expectCompletedOnce(ids);
+    const JobRecord job = m_fx->job(ids[0]);
+    QCOMPARE(job.backend, big->id());
+    QCOMPARE(job.excludedBackends, QStringList{small->id()});
+    QCOMPARE(job.attempts, 2);
+    QCOMPARE(m_fx->eventCount(ids[0], QStringLiteral("fallback")), 1);
+}
+
+void tst_SchedulerComfy::overallTimeoutCancelsOnTheServer()
+{
+    // Each step takes 1.5 s: the 1 s limit passes while sampling. The job fails as a timeout
+    // (one attempt allowed) and the prompt does not keep the server busy.
+    auto *slow = server({QStringLiteral("--step-ms"), QStringLiteral("1500")});
+    QVERIFY(slow);
+    jobs::Scheduler::Options options = fastOptions(m_fx->outputDirectory());
+    options.overallTimeout = 1s;
+    m_rec.reset();
+    m_scheduler = std::make_unique<jobs::Scheduler>(m_fx->store(), options);
+    m_rec = std::make_unique<Recorder>(m_scheduler.get());
+    m_scheduler->addBackend(slow);
+    m_scheduler->start();
+    QList<JobRecord> jobs = tinyJobs(1);
+    jobs[0].maxAttempts = 1;
+    const QList<qint64> ids = enqueue(*m_scheduler, jobs);
+    QVERIFY(m_rec->waitIdles(1, 60000));
+    const JobRecord job = m_fx->job(ids[0]);
+    QCOMPARE(job.state, JobState::Failed);
+    QVERIFY(job.error);
+    QCOMPARE(job.error->kind, errors::ErrorKind::Timeout);
+    QVERIFY(job.outputPath.isEmpty() || !QFileInfo::exists(job.outputPath));
+    QTRY_COMPARE_WITH_TIMEOUT(queueLength(*m_sims.back()), 0, 10000);
+    // Interrupted on the server, not left to finish its 6 s of steps.
+    QVERIFY(!job.remoteId.isEmpty());
+    const QByteArray history = getBody(*m_sims.back(), QStringLiteral("/history/") + job.remoteId);
+    QVERIFY2(history.contains("execution_interrupted"), history.constData());
 }
 
 QTEST_GUILESS_MAIN(tst_SchedulerComfy)
