@@ -1,6 +1,7 @@
 #include "jobs/scheduler.h"
 
 #include "jobs/schedulerprivate.h"
+#include "jobs/statemachine.h"
 
 #include <QLoggingCategory>
 
@@ -279,18 +280,7 @@ void Scheduler::cancel(qint64 jobId)
 
 void Scheduler::retry(qint64 jobId)
 {
-    JobUpdate update;
-    update.state = JobState::Queued;
-    update.expectedStates = {JobState::Failed, JobState::Canceled};
-    update.attempts = 0;
-    update.backendAttempts = 0;
-    update.excludedBackends = QStringList();
-    update.error = std::optional<errors::Error>();
-    update.notBefore = QDateTime();
-    update.finishedAt = QDateTime();
-    update.cancelRequested = false;
-    update.eventType = u"retry"_s;
-    update.eventMessage = u"Retry requested: queued again"_s;
+    JobUpdate update = manualRetryUpdate(u"Retry requested: queued again"_s);
     d->m_store->update(
             jobId, std::move(update), d->guarded([this](std::expected<JobRecord, StoreError> r) {
                 if (!r) {

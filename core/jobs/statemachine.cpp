@@ -82,4 +82,23 @@ std::optional<JobState> nextStepTowards(JobState from, JobState to)
     return std::nullopt;
 }
 
+storage::JobUpdate manualRetryUpdate(const QString &eventMessage)
+{
+    storage::JobUpdate update;
+    update.state = JobState::Queued;
+    update.expectedStates = {JobState::Failed, JobState::Canceled};
+    update.attempts = 0;
+    update.backendAttempts = 0;
+    update.excludedBackends = QStringList();
+    update.error = std::optional<errors::Error>();
+    update.remoteId = QString();
+    update.cancelRequested = false;
+    update.notBefore = QDateTime();
+    update.finishedAt = QDateTime();
+    update.submittedAt = QDateTime();
+    update.eventType = QStringLiteral("retry");
+    update.eventMessage = eventMessage;
+    return update;
+}
+
 } // namespace comfyvideo::jobs

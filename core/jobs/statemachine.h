@@ -26,4 +26,9 @@ int pipelineRank(storage::JobState state);
 // cuts), or std::nullopt when `to` is not ahead of `from` on the pipeline.
 std::optional<storage::JobState> nextStepTowards(storage::JobState from, storage::JobState to);
 
+// A manual retry: a Failed or Canceled job back to Queued with a fresh start (attempts,
+// exclusions, error, remote id, cancel request and timestamps cleared; the output path kept).
+// One definition for the scheduler and the CLI (`jobs retry`, another process).
+storage::JobUpdate manualRetryUpdate(const QString &eventMessage);
+
 } // namespace comfyvideo::jobs

@@ -2,6 +2,7 @@
 
 #include "cli/datadir.h"
 #include "cli/jobformat.h"
+#include "jobs/statemachine.h"
 
 #include <QLockFile>
 
@@ -65,21 +66,7 @@ JobUpdate requestCancel()
 
 JobUpdate requeue()
 {
-    JobUpdate update;
-    update.state = JobState::Queued;
-    update.expectedStates = {JobState::Failed, JobState::Canceled};
-    update.attempts = 0;
-    update.backendAttempts = 0;
-    update.excludedBackends = QStringList();
-    update.error = std::optional<errors::Error>();
-    update.remoteId = QString();
-    update.cancelRequested = false;
-    update.notBefore = QDateTime();
-    update.finishedAt = QDateTime();
-    update.submittedAt = QDateTime();
-    update.eventType = QStringLiteral("retry");
-    update.eventMessage = QStringLiteral("Queued again from the command line.");
-    return update;
+    return jobs::manualRetryUpdate(QStringLiteral("Queued again from the command line."));
 }
 
 void report(const std::shared_ptr<Context> &c, const JobRecord &job)
