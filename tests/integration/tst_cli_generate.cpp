@@ -1,5 +1,6 @@
 // `comfyvideo generate` end to end: the real executable against comfyui-sim processes.
 #include "fakes/simprocess.h"
+#include "fakes/testpki.h"
 #include "media/videoprobe.h"
 
 #include <QDir>
@@ -104,6 +105,7 @@ private slots:
     void missingModel();
     void missingCustomNode();
     void unreachableServer();
+    void httpsWithPrivateCa();
     void overallTimeout();
     void invalidInput();
     void sigtermCancelsOnServer();
@@ -220,6 +222,39 @@ void TestCliGenerate::unreachableServer()
     QCOMPARE(run.exitCode, 14);
     QVERIFY(run.out.isEmpty());
     QVERIFY2(run.err.contains("Tips:"), run.err.constData());
+}
+
+void TestCliGenerate::httpsWithPrivateCa()
+{
+    // A server with a certificate from a private CA: refused (verification stays on) until
+    // --ca-file names that CA; a file that holds no certificate is a usage error.
+    comfyvideo::tests::TestPki pki;
+    QString error;
+    QVERIFY2(pki.generate(&error), qPrintable(error));
+    SimProcess sim;
+    sim.setTlsFiles(pki.path(u"ip.pem"_s), pki.path(u"ip.key"_s));
+    QVERIFY2(sim.start(), qPrintable(sim.errorOutput()));
+    QCOMPARE(sim.baseUrl().scheme(), u"https"_s);
+    QTemporaryDir dir;
+    const QString output = dir.filePath(u"tls.mp4"_s);
+
+    const CliRun refused = runCli(withServer(tiny(u"animatediff"_s), sim.baseUrl(), output));
+    QCOMPARE(refused.exitCode, 13); // network_error: the certificate is not trusted
+    QVERIFY2(refused.err.contains("certificate"), refused.err.constData());
+    QVERIFY(!QFileInfo::exists(output));
+
+    const CliRun notPem = runCli(withServer(tiny(u"animatediff"_s), sim.baseUrl(), output)
+                                 << u"--ca-file"_s << pki.path(u"ip.key"_s));
+    QCOMPARE(notPem.exitCode, 2);
+    QVERIFY2(notPem.err.contains("ca-file"), notPem.err.constData());
+
+    const CliRun trusted = runCli(withServer(tiny(u"animatediff"_s), sim.baseUrl(), output)
+                                  << u"--ca-file"_s << pki.caFile());
+    QCOMPARE(trusted.exitCode, 0);
+    QCOMPARE(QString::fromUtf8(trusted.out.trimmed()), QFileInfo(output).absoluteFilePath());
+    const auto probe = comfyvideo::media::probeVideo(output);
+    QVERIFY(probe.has_value());
+    QCOMPARE(probe->frameCount, 8);
 }
 
 void TestCliGenerate::overallTimeout()

@@ -2,6 +2,7 @@
 
 #include "cli/generatejob.h"
 #include "cli/requestresolution.h"
+#include "cli/serverurl.h"
 #include "cli/signalwatcher.h"
 #include "cli/workflowoptions.h"
 
@@ -47,6 +48,7 @@ struct Options
                                QString::number(DefaultTimeoutSeconds)};
     QCommandLineOption verbose{QStringLiteral("verbose"),
                                Text::tr("On failure, also print the technical details.")};
+    QCommandLineOption caFile = ServerUrl::caFileOption();
 };
 
 // Server address, output file and timeout; a line per problem in `problems`.
@@ -62,6 +64,7 @@ readSettings(const QCommandLineParser &parser, const Options &options, QStringLi
         problems << Text::tr("server: '%1' is not an http:// or https:// address.")
                             .arg(parser.value(options.server));
     settings.server = server;
+    settings.caFile = ServerUrl::readCaFile(parser.value(options.caFile), problems);
     if (!parser.isSet(options.output) || parser.value(options.output).isEmpty())
         problems << Text::tr("output: say where to write the video with --output FILE.");
     else if (QFileInfo(parser.value(options.output)).isDir())
@@ -107,7 +110,8 @@ int GenerateCommand::run(const QStringList &arguments, Console &console) const
                "server error, 19 canceled."));
     const Options options;
     const QCommandLineOption help = parser.addHelpOption();
-    parser.addOptions({options.server, options.output, options.timeout, options.verbose});
+    parser.addOptions(
+            {options.server, options.caFile, options.output, options.timeout, options.verbose});
     Kind kind = Kind::AnimateDiff;
     if (const auto done
         = WorkflowOptions::parseWithKind(parser, help, arguments, usageLine(), console, &kind))

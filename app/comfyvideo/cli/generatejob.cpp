@@ -45,6 +45,7 @@ void GenerateJob::start()
 {
     comfy::ServerConfig config;
     config.baseUrl = m_settings.server;
+    config.extraCaFile = m_settings.caFile;
     m_backend = std::make_unique<backends::ComfyBackend>(config, nullptr);
     backends::ComfyRun::Options options;
     options.resolve.svdFramesFromCheckpoint = !m_settings.parsed.framesGiven;

@@ -31,6 +31,7 @@ public:
     {
         WorkflowOptions::Result parsed;
         QUrl server;
+        QString caFile;     // extra trusted CAs (PEM) for an https server; empty: none
         QString outputPath; // absolute; its directory exists
         int timeoutSeconds = 1200;
         bool verbose = false;

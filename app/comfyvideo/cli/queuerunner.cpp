@@ -76,6 +76,7 @@ QueueRunner::QueueRunner(Settings settings,
     for (const QUrl &url : std::as_const(m_settings.servers)) {
         comfy::ServerConfig config;
         config.baseUrl = url;
+        config.extraCaFile = m_settings.caFile;
         auto *backend = new backends::ComfyBackend(config, nullptr, nullptr, {}, this);
         m_serverNames.insert(backend->id(), backend->displayName());
         m_backends << backend;

@@ -53,6 +53,7 @@ QueueRunOptions::QueueRunOptions()
                   tr("Where the videos go (default: the videos folder of the data folder)."),
                   QStringLiteral("dir"))
     , m_dataDir(DataDir::option())
+    , m_caFile(ServerUrl::caFileOption())
 {}
 
 QString QueueRunOptions::description()
@@ -71,7 +72,8 @@ QString QueueRunOptions::description()
 
 void QueueRunOptions::addTo(QCommandLineParser &parser) const
 {
-    parser.addOptions({m_server, m_concurrency, m_timeout, m_stall, m_outputDir, m_dataDir});
+    parser.addOptions(
+            {m_server, m_concurrency, m_timeout, m_stall, m_outputDir, m_dataDir, m_caFile});
 }
 
 std::optional<QueueRunOptions::Settings> QueueRunOptions::read(const QCommandLineParser &parser,
@@ -82,6 +84,7 @@ std::optional<QueueRunOptions::Settings> QueueRunOptions::read(const QCommandLin
     settings.servers = ServerUrl::parseAll(parser.values(m_server), problems);
     if (!parser.isSet(m_server))
         problems << tr("server: give at least one ComfyUI address with --server URL.");
+    settings.caFile = ServerUrl::readCaFile(parser.value(m_caFile), problems);
     bool ok = false;
     settings.concurrency = parser.value(m_concurrency).trimmed().toInt(&ok);
     if (!ok || settings.concurrency < 1 || settings.concurrency > MaxConcurrency)

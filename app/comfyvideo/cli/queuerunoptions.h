@@ -23,6 +23,7 @@ public:
         QString dataDir;     // absolute
         QString outputDir;   // absolute; --output-dir or <data-dir>/videos
         QList<QUrl> servers; // one ComfyBackend each, in this (priority) order
+        QString caFile;      // extra trusted CAs (PEM) for https servers; empty: none
         int concurrency = 1; // jobs at once per server
         std::chrono::minutes timeout{20};
         std::chrono::minutes stall{5};
@@ -42,6 +43,7 @@ private:
     QCommandLineOption m_stall;
     QCommandLineOption m_outputDir;
     QCommandLineOption m_dataDir;
+    QCommandLineOption m_caFile;
 };
 
 } // namespace comfyvideo::cli

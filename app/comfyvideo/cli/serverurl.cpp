@@ -1,5 +1,8 @@
 #include "cli/serverurl.h"
 
+#include <QFileInfo>
+#include <QSslCertificate>
+
 #include "backends/comfybackend.h"
 
 namespace comfyvideo::cli {
@@ -31,6 +34,31 @@ QString ServerUrl::backendId(const QUrl &url)
     config.baseUrl = url;
     const backends::ComfyBackend backend(config, nullptr);
     return backend.id();
+}
+
+QCommandLineOption ServerUrl::caFileOption()
+{
+    return {QStringLiteral("ca-file"),
+            tr("Also trust the CA certificates in this PEM file (for https:// servers with a "
+               "private or self-signed certificate; verification stays on)."),
+            QStringLiteral("file")};
+}
+
+QString ServerUrl::readCaFile(const QString &value, QStringList &problems)
+{
+    if (value.isEmpty())
+        return {};
+    const QFileInfo info(value);
+    if (!info.isFile() || !info.isReadable()) {
+        problems << tr("ca-file: '%1' is not a readable file.").arg(value);
+        return {};
+    }
+    if (QSslCertificate::fromPath(info.absoluteFilePath(), QSsl::Pem).isEmpty()) {
+        problems << tr("ca-file: '%1' holds no PEM certificate (-----BEGIN CERTIFICATE-----).")
+                            .arg(value);
+        return {};
+    }
+    return info.absoluteFilePath();
 }
 
 } // namespace comfyvideo::cli

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QCommandLineOption>
 #include <QCoreApplication>
 #include <QList>
 #include <QString>
@@ -19,6 +20,13 @@ public:
     // The backend id a ComfyUI server at `url` has (ComfyBackend::id(): "comfyui:" + the
     // address without user info, query and trailing slash), for a job's chain.
     static QString backendId(const QUrl &url);
+
+    // --ca-file FILE: extra trusted CA certificates (PEM) for https:// servers with a private
+    // CA. TLS verification stays on either way.
+    static QCommandLineOption caFileOption();
+    // The absolute path of a readable PEM file holding at least one certificate; empty (and a
+    // line in `problems`) otherwise, or when the option is not given.
+    static QString readCaFile(const QString &value, QStringList &problems);
 };
 
 } // namespace comfyvideo::cli
