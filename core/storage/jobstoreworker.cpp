@@ -6,9 +6,11 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QSqlError>
+#include <QThread>
 #include <QUuid>
 
 namespace comfyvideo::storage {
@@ -26,6 +28,24 @@ JobStoreWorker::~JobStoreWorker()
 }
 
 std::expected<int, StoreError> JobStoreWorker::open()
+{
+    // Two processes creating one file at once (the window and a CLI command) can get SQLITE_BUSY
+    // without the busy handler (SQLite returns it at once where waiting could deadlock, e.g.
+    // while the other switches the new file to WAL): open again until busyTimeoutMs passes.
+    // This runs on the store's worker thread, so the short sleeps block no one.
+    QElapsedTimer clock;
+    clock.start();
+    for (int attempt = 0;; ++attempt) {
+        auto version = openOnce();
+        const bool busy
+                = !version && version.error().detail.contains(QStringLiteral("database is locked"));
+        if (!busy || clock.elapsed() >= m_options.busyTimeoutMs)
+            return version;
+        QThread::msleep(std::min(10 * (attempt + 1), 100));
+    }
+}
+
+std::expected<int, StoreError> JobStoreWorker::openOnce()
 {
     if (m_db.isOpen())
         return schemaVersion(m_db);

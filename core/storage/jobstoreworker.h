@@ -42,6 +42,7 @@ public:
     runSamples(const QString &backend, const QString &kind, int limit);
 
 private:
+    std::expected<int, StoreError> openOnce();
     // Runs `body` inside BEGIN (IMMEDIATE when writing) ... COMMIT; rolls back on failure.
     template<typename F>
     auto transact(bool write, F &&body) -> decltype(body());
