@@ -194,11 +194,8 @@ int list(const QStringList &arguments, Console &console)
     return runWithStore(
             DataDir::resolve(parser), console, [&](JobStore &store, const Finish &finish) {
                 store.query(*query, [&, finish](std::expected<storage::JobPage, StoreError> page) {
-                    if (!page) {
-                        console.err << storeErrorText(page.error()) << Qt::endl;
-                        finish(ExitFailure);
+                    if (endOnStoreError(page, console, finish))
                         return;
-                    }
                     if (asJson) {
                         for (const storage::JobRecord &job : std::as_const(page->jobs))
                             writeJson(console, JobFormat::toJson(job));
@@ -244,17 +241,11 @@ int show(const QStringList &arguments, Console &console)
     return runWithStore(
             DataDir::resolve(parser), console, [&](JobStore &store, const Finish &finish) {
                 store.job(*id, [&, finish](std::expected<storage::JobRecord, StoreError> job) {
-                    if (!job) {
-                        console.err << storeErrorText(job.error()) << Qt::endl;
-                        finish(ExitFailure);
+                    if (endOnStoreError(job, console, finish))
                         return;
-                    }
                     store.events(*id, [&, finish, record = *job](auto events) {
-                        if (!events) {
-                            console.err << storeErrorText(events.error()) << Qt::endl;
-                            finish(ExitFailure);
+                        if (endOnStoreError(events, console, finish))
                             return;
-                        }
                         if (asJson) {
                             QJsonArray list;
                             for (const storage::JobEvent &event : std::as_const(*events))
@@ -286,11 +277,8 @@ int stats(const QStringList &arguments, Console &console)
     return runWithStore(
             DataDir::resolve(parser), console, [&](JobStore &store, const Finish &finish) {
                 store.stats([&, finish](std::expected<storage::QueueStats, StoreError> stats) {
-                    if (!stats) {
-                        console.err << storeErrorText(stats.error()) << Qt::endl;
-                        finish(ExitFailure);
+                    if (endOnStoreError(stats, console, finish))
                         return;
-                    }
                     if (asJson) {
                         writeJson(console, JobFormat::toJson(*stats));
                     } else {

@@ -155,11 +155,8 @@ void storeJobs(JobStore &store, QList<JobRecord> records, Console &console, cons
 {
     store.addJobs(std::move(records),
                   [&console, finish](std::expected<QList<JobRecord>, storage::StoreError> added) {
-                      if (!added) {
-                          console.err << storeErrorText(added.error()) << Qt::endl;
-                          finish(ExitFailure);
+                      if (endOnStoreError(added, console, finish))
                           return;
-                      }
                       for (const JobRecord &job : std::as_const(*added))
                           console.out << job.id << '\n';
                       console.out.flush();
@@ -178,11 +175,8 @@ int storeBatch(const QString &dataDir,
             return;
         }
         store.newBatch(batch.label, [&, finish](std::expected<qint64, storage::StoreError> id) {
-            if (!id) {
-                console.err << storeErrorText(id.error()) << Qt::endl;
-                finish(ExitFailure);
+            if (endOnStoreError(id, console, finish))
                 return;
-            }
             for (JobRecord &record : records)
                 record.batchId = *id;
             console.err << Text::tr("Queuing %1 jobs as batch %2 (%3).")

@@ -22,11 +22,8 @@ int runWithStore(const QString &dataDir,
         QCoreApplication::exit(code);
     };
     store.open([&](std::expected<int, storage::StoreError> opened) {
-        if (!opened) {
-            console.err << storeErrorText(opened.error()) << Qt::endl;
-            finish(ExitFailure);
+        if (endOnStoreError(opened, console, finish))
             return;
-        }
         body(store, finish);
     });
     QCoreApplication::exec();

@@ -4,6 +4,7 @@
 #include "storage/jobstore.h"
 
 #include <QString>
+#include <expected>
 #include <functional>
 
 namespace comfyvideo::cli {
@@ -26,5 +27,19 @@ int runWithStore(const QString &dataDir,
 // The message for a failed store call, for `err` ("... : <SQLite text>" only when the message
 // does not already say it).
 QString storeErrorText(const storage::StoreError &error);
+
+// For a store call's answer inside a command: on failure, prints storeErrorText on `err`, ends
+// the command with ExitFailure and returns true; on success returns false.
+template<typename T>
+bool endOnStoreError(const std::expected<T, storage::StoreError> &answer,
+                     Console &console,
+                     const Finish &finish)
+{
+    if (answer)
+        return false;
+    console.err << storeErrorText(answer.error()) << Qt::endl;
+    finish(ExitFailure);
+    return true;
+}
 
 } // namespace comfyvideo::cli
