@@ -33,7 +33,10 @@ Scheduler::Private::Private(Scheduler *q, storage::JobStore *store, Options opti
     };
     QObject::connect(&m_kickTimer, &QTimer::timeout, q, tick);
     QObject::connect(&m_wakeTimer, &QTimer::timeout, q, tick);
-    QObject::connect(&m_cancelPollTimer, &QTimer::timeout, q, [this] { pollCancelRequests(); });
+    QObject::connect(&m_cancelPollTimer, &QTimer::timeout, q, [this] {
+        pollCancelRequests();
+        pollExternalChanges();
+    });
 }
 
 Scheduler::Private::~Private()
@@ -79,6 +82,8 @@ void Scheduler::Private::removeEntry(qint64 jobId)
         return;
     releaseRun(it->second.get(), true);
     m_jobs.erase(it);
+    if (m_adoptionsInFlight > 0)
+        m_removedDuringAdoption.insert(jobId);
 }
 
 // Every change of a job goes through here: the update applies only in the state the scheduler
@@ -271,6 +276,11 @@ void Scheduler::enqueue(QList<JobRecord> jobs, storage::JobStore::Reply<QList<Jo
                             d->kick();
                             d->maybeIdle();
                         }));
+}
+
+void Scheduler::refresh(std::function<void(int adopted)> done)
+{
+    d->adoptExternalJobs(std::move(done));
 }
 
 void Scheduler::cancel(qint64 jobId)

@@ -8,6 +8,7 @@
 #include <QObject>
 #include <QPointer>
 #include <chrono>
+#include <functional>
 #include <optional>
 
 namespace comfyvideo::jobs {
@@ -74,6 +75,13 @@ public:
     void retry(qint64 jobId);
     void setPriority(qint64 jobId, int priority);
     void moveBefore(qint64 jobId, qint64 beforeJobId);
+
+    // Adopts the jobs another process queued (`comfyvideo queue add`) or retried (`jobs retry`)
+    // in the store since this scheduler read it: they are run like the rest. The scheduler does
+    // this by itself within about a second of another connection's commit (it polls SQLite's
+    // data_version with the cancel requests); refresh() does it now. `done` (may be empty) gets
+    // the number of jobs adopted.
+    void refresh(std::function<void(int adopted)> done = {});
 
     // The latest progress of an active job (ETA from the step rate, else from past runs).
     std::optional<backends::JobProgress> progress(qint64 jobId) const;

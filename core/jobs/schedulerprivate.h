@@ -6,6 +6,7 @@
 #include "jobs/scheduler.h"
 
 #include <QElapsedTimer>
+#include <QSet>
 #include <QTimer>
 #include <deque>
 #include <functional>
@@ -124,6 +125,8 @@ public:
     void cancel(qint64 jobId);
     void cancelUnknown(qint64 jobId);
     void pollCancelRequests();
+    void pollExternalChanges();
+    void adoptExternalJobs(std::function<void(int)> done);
     void checkDeadlines();
     void scheduleWake();
     void abortRun(JobEntry *e, const errors::Error &error);
@@ -150,6 +153,12 @@ public:
     bool m_started = false;
     bool m_recovering = false;
     bool m_pollingCancels = false;
+    bool m_pollingVersion = false;
+    std::optional<qint64> m_dataVersion; // the store's data_version at the last adoption
+    // Jobs dropped from m_jobs while an adoption read was under way: its answer may predate
+    // their final commit, so they are not adopted from it.
+    QSet<qint64> m_removedDuringAdoption;
+    int m_adoptionsInFlight = 0;
     bool m_idleAnnounced = false;
     int m_pendingEnqueues = 0;
     std::shared_ptr<int> m_alive = std::make_shared<int>(0);

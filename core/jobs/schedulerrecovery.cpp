@@ -28,6 +28,11 @@ void Scheduler::Private::start()
         return;
     m_recovering = true;
     m_cancelPollTimer.start();
+    // Read before the jobs: a commit elsewhere after this read moves it, and the poll adopts.
+    m_store->dataVersion(guarded([this](std::expected<qint64, StoreError> r) {
+        if (r)
+            m_dataVersion = *r;
+    }));
     m_store->unfinished(guarded([this](std::expected<QList<JobRecord>, StoreError> r) {
         m_recovering = false;
         m_started = true;
@@ -156,6 +161,55 @@ void Scheduler::Private::pollCancelRequests()
             if (JobEntry *e = entry(jobId); e && !e->cancelWanted)
                 cancel(jobId);
         }
+    }));
+}
+
+// Another connection committed (data_version moved): look for jobs queued or retried there.
+void Scheduler::Private::pollExternalChanges()
+{
+    if (m_pollingVersion || !m_started)
+        return;
+    m_pollingVersion = true;
+    m_store->dataVersion(guarded([this](std::expected<qint64, StoreError> r) {
+        m_pollingVersion = false;
+        if (!r)
+            return;
+        if (!m_dataVersion) {
+            m_dataVersion = *r; // start() could not read it: count from now
+            return;
+        }
+        if (*r == *m_dataVersion || m_pendingEnqueues > 0)
+            return; // unchanged; or our own jobs are being added: look again next time
+        const qint64 version = *r;
+        adoptExternalJobs([this, version](int) { m_dataVersion = version; });
+    }));
+}
+
+void Scheduler::Private::adoptExternalJobs(std::function<void(int)> done)
+{
+    ++m_adoptionsInFlight;
+    m_store->unfinished(guarded([this, done](std::expected<QList<JobRecord>, StoreError> r) {
+        int adopted = 0;
+        if (!r)
+            emit q->storeFailed(r.error().message);
+        for (const JobRecord &record : r ? *r : QList<JobRecord>{}) {
+            // Only waiting jobs: a job in flight belongs to whoever started it (the queue lock
+            // makes that this scheduler, which then holds it already).
+            if (record.state != JobState::Queued || entry(record.id)
+                || m_removedDuringAdoption.contains(record.id))
+                continue;
+            if (addEntry(record)) {
+                ++adopted;
+                announce(record);
+            }
+        }
+        if (--m_adoptionsInFlight == 0)
+            m_removedDuringAdoption.clear();
+        if (adopted > 0)
+            kick();
+        if (done)
+            done(adopted);
+        maybeIdle();
     }));
 }
 

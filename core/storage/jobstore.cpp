@@ -131,6 +131,11 @@ void JobStore::stats(Reply<QueueStats> done)
     d->post(this, std::move(done), [](JobStoreWorker &w) { return w.stats(); });
 }
 
+void JobStore::dataVersion(Reply<qint64> done)
+{
+    d->post(this, std::move(done), [](JobStoreWorker &w) { return w.dataVersion(); });
+}
+
 void JobStore::cancelRequests(Reply<QList<qint64>> done)
 {
     d->post(this, std::move(done), [](JobStoreWorker &w) { return w.cancelRequests(); });

@@ -72,6 +72,10 @@ public:
     // Ids of non-terminal jobs with cancelRequested set (a scheduler polls this ~once a second;
     // must be cheap: indexed).
     void cancelRequests(Reply<QList<qint64>> done);
+    // SQLite's PRAGMA data_version: changes when another connection (another process, or another
+    // JobStore on the same file) commits, never for this store's own writes. Cheap; a scheduler
+    // polls it to notice jobs queued or retried elsewhere.
+    void dataVersion(Reply<qint64> done);
 
     void addRunSample(RunSample sample, Reply<Nothing> done);
     // The latest `limit` successful samples of `backend` for `kind`, newest first.

@@ -2,7 +2,9 @@
 // page and its total come from the same snapshot.
 #include "storage/jobrow.h"
 #include "storage/jobstoreworker.h"
+#include "storage/storeerrors.h"
 
+#include <QCoreApplication>
 #include <QMap>
 #include <QSqlError>
 
@@ -216,6 +218,20 @@ std::expected<QList<qint64>, StoreError> JobStoreWorker::cancelRequests()
             ids.append(rows->value(0).toLongLong());
         return ids;
     });
+}
+
+std::expected<qint64, StoreError> JobStoreWorker::dataVersion()
+{
+    auto rows = run(QStringLiteral("PRAGMA data_version"));
+    if (!rows)
+        return std::unexpected(rows.error());
+    if (!rows->next())
+        return std::unexpected(makeError(StoreError::Kind::Io,
+                                         QCoreApplication::translate("JobStore",
+                                                                     "The job store did not "
+                                                                     "report its data version."),
+                                         QStringLiteral("PRAGMA data_version returned no row")));
+    return rows->value(0).toLongLong();
 }
 
 std::expected<QueueStats, StoreError> JobStoreWorker::stats()

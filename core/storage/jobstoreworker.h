@@ -38,6 +38,7 @@ public:
     std::expected<QList<JobRecord>, StoreError> unfinished();
     std::expected<QueueStats, StoreError> stats();
     std::expected<QList<qint64>, StoreError> cancelRequests();
+    std::expected<qint64, StoreError> dataVersion();
     std::expected<QList<RunSample>, StoreError>
     runSamples(const QString &backend, const QString &kind, int limit);
 

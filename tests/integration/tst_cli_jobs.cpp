@@ -479,10 +479,10 @@ void TestCliJobs::jobsQueuedDuringARunRunToo()
     const qint64 second = comfyvideo::tests::idsOf(runCli(tinyAdd(m_data))).value(0);
     QVERIFY(second > first);
     QCOMPARE(runner.waitForExit(60000), 0);
+    // The second job was adopted while the first ran (the scheduler notices the other
+    // process's commit) or when the queue drained; either way it ran in this run.
     QCOMPARE(comfyvideo::tests::idsInState(runner.lines(), u"completed"_s),
              (QList<qint64>{first, second}));
-    QVERIFY2(runner.errorText().contains(u"more jobs were queued"_s),
-             qPrintable(runner.errorText()));
 }
 
 QTEST_GUILESS_MAIN(TestCliJobs)

@@ -173,22 +173,18 @@ void QueueRunner::onIdle()
         return;
     if (m_changesThisPass == 0)
         return finishDrained(); // nothing moved: whatever is left is not for this run
-    // Jobs queued (or retried) by another process while this one ran: run them too.
+    // Jobs queued (or retried) by another process while this one ran: run them too (the
+    // scheduler adopts them by itself within a second; this asks at once before finishing).
     m_checkingForMore = true;
-    m_store->unfinished([this](std::expected<QList<JobRecord>, storage::StoreError> left) {
+    m_scheduler->refresh([this](int adopted) {
         m_checkingForMore = false;
         if (m_stopSignal != 0)
             return;
-        if (!left) {
-            m_storeFailed = true;
-            m_console.err << storeErrorText(left.error()) << Qt::endl;
-        }
-        if (!left || left->isEmpty())
+        if (adopted == 0)
             return finishDrained();
-        m_console.err
-                << tr("%1 more jobs were queued meanwhile; running them too.").arg(left->size())
-                << Qt::endl;
-        start(); // a new scheduler picks up every unfinished job
+        m_changesThisPass = 0;
+        m_console.err << tr("%1 more jobs were queued meanwhile; running them too.").arg(adopted)
+                      << Qt::endl;
     });
 }
 

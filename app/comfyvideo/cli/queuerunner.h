@@ -26,8 +26,8 @@ namespace comfyvideo::cli {
 // /path/file.mp4"; "#12 failed: out_of_memory: ..."), and finishes with 0 when the queue drains
 // and no job it ran failed, 1 when one did or the store failed.
 //
-// Jobs another process queues (or retries) during the run are run too: when the scheduler is
-// idle the store is asked for unfinished jobs, and a new scheduler picks them up.
+// Jobs another process queues (or retries) during the run are run too: the scheduler adopts them
+// (Scheduler::refresh), and asks once more when the queue drains before finishing.
 //
 // stop() (SIGINT/SIGTERM): no new dispatches; the run finishes once no job is being dispatched,
 // uploaded or fetched (at most StopGrace later) with 128 + the signal number. Jobs submitted to

@@ -1,3 +1,4 @@
+#include "jobs/statemachine.h"
 #include "schedulerfixture.h"
 
 using namespace comfyvideo;
@@ -17,6 +18,9 @@ private slots:
     void forgottenJobIsResubmittedAsAnAttempt();
     void interruptedBeforeSubmissionIsQueuedAgain();
     void unconfiguredBackendQueuesAgain();
+    void adoptsJobsQueuedElsewhere();
+    void adoptsJobsRetriedElsewhere();
+    void refreshAdoptsAtOnce();
 
 private:
     std::unique_ptr<StoreFixture> m_fx;
@@ -181,3 +185,65 @@ void tst_SchedulerRecovery::unconfiguredBackendQueuesAgain()
 
 QTEST_GUILESS_MAIN(tst_SchedulerRecovery)
 #include "tst_schedulerrecovery.moc"
+
+// Another process (`comfyvideo queue add` while the window runs the queue) adds a job on its own
+// connection: the running scheduler notices the commit by itself and runs the job.
+void tst_SchedulerRecovery::adoptsJobsQueuedElsewhere()
+{
+    m_scheduler->addBackend(m_a.get());
+    m_scheduler->start();
+    const qint64 first = enqueue(*m_scheduler, {makeJob(QStringLiteral("own"))}).value(0);
+    QVERIFY(m_rec->waitState(first, JobState::Completed));
+
+    storage::JobStore other(m_fx->path());
+    QVERIFY(await<int>([&](auto d) { other.open(d); }).has_value());
+    const auto added = await<QList<JobRecord>>(
+            [&](auto d) { other.addJobs({makeJob(QStringLiteral("elsewhere"))}, d); });
+    QVERIFY(added.has_value());
+    const qint64 id = added->first().id;
+    QVERIFY(m_rec->waitState(id, JobState::Completed)); // within the ~1 s poll (+ the run)
+    QCOMPARE(m_a->runCount(), 2);
+    QCOMPARE(m_fx->job(id).attempts, 1);
+}
+
+void tst_SchedulerRecovery::adoptsJobsRetriedElsewhere()
+{
+    m_a->setDefaultScript(RunScript::failure(
+            errors::Error::make(errors::ErrorKind::InvalidParams, QStringLiteral("bad"))));
+    m_scheduler->addBackend(m_a.get());
+    m_scheduler->start();
+    const qint64 id = enqueue(*m_scheduler, {makeJob(QStringLiteral("1"))}).value(0);
+    QVERIFY(m_rec->waitState(id, JobState::Failed));
+
+    m_a->setDefaultScript(RunScript::success(1ms, 2));
+    storage::JobStore other(m_fx->path());
+    QVERIFY(await<int>([&](auto d) { other.open(d); }).has_value());
+    QVERIFY(await<JobRecord>([&](auto d) {
+                other.update(id, jobs::manualRetryUpdate(QStringLiteral("retry elsewhere")), d);
+            }).has_value());
+    QVERIFY(m_rec->waitState(id, JobState::Completed));
+    QCOMPARE(m_a->runCount(), 2);
+}
+
+void tst_SchedulerRecovery::refreshAdoptsAtOnce()
+{
+    m_scheduler->addBackend(m_a.get());
+    m_scheduler->pause(); // adopted, not run: the count is what refresh() reports
+    m_scheduler->start();
+    QVERIFY(m_rec->waitIdles(1));
+    storage::JobStore other(m_fx->path());
+    QVERIFY(await<int>([&](auto d) { other.open(d); }).has_value());
+    QVERIFY(await<QList<JobRecord>>([&](auto d) {
+                other.addJobs({makeJob(QStringLiteral("a")), makeJob(QStringLiteral("b"))}, d);
+            }).has_value());
+    int adopted = -1;
+    m_scheduler->refresh([&](int n) { adopted = n; });
+    QTRY_COMPARE_WITH_TIMEOUT(adopted, 2, 5000);
+    QCOMPARE(m_scheduler->waitingCount(), 2);
+    // Adopting again finds nothing new.
+    adopted = -1;
+    m_scheduler->refresh([&](int n) { adopted = n; });
+    QTRY_COMPARE_WITH_TIMEOUT(adopted, 0, 5000);
+    QCOMPARE(m_scheduler->waitingCount(), 2);
+    QCOMPARE(m_a->runCount(), 0);
+}
