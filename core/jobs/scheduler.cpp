@@ -230,11 +230,20 @@ void Scheduler::addBackend(backends::Backend *backend, int concurrency)
     d->kick();
 }
 
+void Scheduler::retireBackend(backends::Backend *backend)
+{
+    for (auto &slot : d->m_backends) {
+        if (slot.backend == backend)
+            slot.retired = true;
+    }
+    d->kick(); // jobs waiting for it only may now fail
+}
+
 QList<backends::Backend *> Scheduler::backends() const
 {
     QList<backends::Backend *> list;
     for (const auto &slot : d->m_backends) {
-        if (slot.backend)
+        if (slot.usable())
             list << slot.backend.data();
     }
     return list;

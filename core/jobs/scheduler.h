@@ -59,7 +59,11 @@ public:
 
     // Backends in priority order. The scheduler does not own them.
     void addBackend(backends::Backend *backend, int concurrency = 1);
-    QList<backends::Backend *> backends() const;
+    // No new job is placed on `backend` from now on (a server removed in the settings); its
+    // running jobs go on, so it must live until they end (or until the scheduler is gone). Jobs
+    // whose chain holds only retired backends fail as when none of their backends can run.
+    void retireBackend(backends::Backend *backend);
+    QList<backends::Backend *> backends() const; // the ones not retired
 
     // The store must be open. Re-attaches, then dispatches until paused or stopped.
     void start();

@@ -54,7 +54,7 @@ QList<JobEntry *> Scheduler::Private::queueOrder()
 Scheduler::Private::BackendSlot *Scheduler::Private::slotOf(const QString &backendId)
 {
     for (BackendSlot &slot : m_backends) {
-        if (slot.backend && slot.backend->id() == backendId)
+        if (slot.usable() && slot.backend->id() == backendId)
             return &slot;
     }
     return nullptr;
@@ -65,7 +65,7 @@ QList<Scheduler::Private::Candidate> Scheduler::Private::candidates(const JobEnt
     QList<BackendSlot *> chosen;
     if (e.record.chain.isEmpty()) {
         for (BackendSlot &slot : m_backends) {
-            if (slot.backend)
+            if (slot.usable())
                 chosen << &slot;
         }
     } else {
@@ -98,7 +98,7 @@ int Scheduler::Private::usedSlots(const backends::Backend *backend) const
 
 int Scheduler::Private::freeSlots(const BackendSlot &slot) const
 {
-    return slot.backend ? std::max(slot.concurrency - usedSlots(slot.backend), 0) : 0;
+    return slot.usable() ? std::max(slot.concurrency - usedSlots(slot.backend), 0) : 0;
 }
 
 void Scheduler::Private::dispatch()
@@ -114,7 +114,7 @@ void Scheduler::Private::dispatch()
     bool anyBackend = false;
     for (const BackendSlot &slot : m_backends) {
         totalFree += freeSlots(slot);
-        anyBackend = anyBackend || slot.backend;
+        anyBackend = anyBackend || slot.usable();
     }
     // Every slot busy (most dispatches of a long run): nothing to place now. A job that no
     // configured backend may take is failed at the next dispatch with a free slot.
@@ -218,7 +218,7 @@ void Scheduler::Private::place(qint64 jobId, QList<Candidate> list)
     QList<Candidate> ready;
     QStringList busyButAble;
     for (const Candidate &c : list) {
-        if (!c.slot->backend || !c.assessment || !c.assessment->canRun())
+        if (!c.slot->usable() || !c.assessment || !c.assessment->canRun())
             continue;
         if (freeSlots(*c.slot) > 0)
             ready << c;

@@ -58,6 +58,9 @@ public:
         int concurrency = 1;
         QString lastCheckpoint;
         QString lastMotionModule;
+        bool retired = false;
+
+        bool usable() const { return backend && !retired; }
     };
     struct Candidate
     {

@@ -29,6 +29,7 @@ private slots:
     void progressEtaFromPastRuns();
     void backendAssignedRemoteId();
     void counts();
+    void retiredBackendTakesNoNewJobs();
 
 private:
     std::unique_ptr<StoreFixture> m_fx;
@@ -174,6 +175,31 @@ void tst_Scheduler::twoBackendsShareTheQueue()
     QCOMPARE(m_b->maxLiveRuns(), 1);
     for (qint64 id : ids)
         QCOMPARE(m_fx->eventCount(id, QStringLiteral("state"), JobState::Completed), 1);
+}
+
+// A server removed in the settings: its running job finishes there, new jobs go elsewhere, and
+// a job queued for it alone fails instead of waiting for ever.
+void tst_Scheduler::retiredBackendTakesNoNewJobs()
+{
+    m_a->setDefaultScript(RunScript::success(50ms, 6));
+    m_scheduler->addBackend(m_a.get());
+    m_scheduler->addBackend(m_b.get());
+    m_scheduler->start();
+    JobRecord onA = makeJob(QStringLiteral("on a"));
+    onA.chain = {m_a->id()};
+    const qint64 running = enqueue(*m_scheduler, {onA}).value(0);
+    QVERIFY(m_rec->waitState(running, JobState::Running));
+
+    m_scheduler->retireBackend(m_a.get());
+    QCOMPARE(m_scheduler->backends(), (QList<backends::Backend *>{m_b.get()}));
+    JobRecord anywhere = makeJob(QStringLiteral("anywhere"));
+    const QList<qint64> ids = enqueue(*m_scheduler, {anywhere, onA});
+    QVERIFY(m_rec->waitState(ids[0], JobState::Completed));
+    QVERIFY(m_rec->waitState(ids[1], JobState::Failed));
+    QVERIFY(m_rec->waitState(running, JobState::Completed)); // it went on where it was
+    QCOMPARE(m_fx->job(ids[0]).backend, m_b->id());
+    QCOMPARE(m_a->runCount(), 1);
+    QVERIFY(m_fx->job(ids[1]).error.has_value());
 }
 
 void tst_Scheduler::readinessBeforeLoad()
