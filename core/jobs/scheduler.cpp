@@ -226,6 +226,14 @@ void Scheduler::addBackend(backends::Backend *backend, int concurrency)
 {
     if (!backend)
         return;
+    for (auto &slot : d->m_backends) {
+        if (slot.backend == backend) { // known (maybe retired): in use again
+            slot.retired = false;
+            slot.concurrency = std::max(concurrency, 1);
+            d->kick();
+            return;
+        }
+    }
     d->m_backends.push_back({backend, std::max(concurrency, 1), {}, {}});
     d->kick();
 }

@@ -57,7 +57,8 @@ public:
     Scheduler(storage::JobStore *store, Options options, QObject *parent = nullptr);
     ~Scheduler() override;
 
-    // Backends in priority order. The scheduler does not own them.
+    // Backends in priority order. The scheduler does not own them. Adding one it knows already
+    // (a retired one too) puts it back in use with the given concurrency.
     void addBackend(backends::Backend *backend, int concurrency = 1);
     // No new job is placed on `backend` from now on (a server removed in the settings); its
     // running jobs go on, so it must live until they end (or until the scheduler is gone). Jobs

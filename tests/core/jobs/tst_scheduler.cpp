@@ -200,6 +200,12 @@ void tst_Scheduler::retiredBackendTakesNoNewJobs()
     QCOMPARE(m_fx->job(ids[0]).backend, m_b->id());
     QCOMPARE(m_a->runCount(), 1);
     QVERIFY(m_fx->job(ids[1]).error.has_value());
+
+    m_scheduler->addBackend(m_a.get()); // added again: in use again
+    QCOMPARE(m_scheduler->backends(), (QList<backends::Backend *>{m_a.get(), m_b.get()}));
+    const qint64 again = enqueue(*m_scheduler, {onA}).value(0);
+    QVERIFY(m_rec->waitState(again, JobState::Completed));
+    QCOMPARE(m_a->runCount(), 2);
 }
 
 void tst_Scheduler::readinessBeforeLoad()
