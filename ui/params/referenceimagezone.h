@@ -39,6 +39,7 @@ signals:
     void imageChanged(const QString &path); // accepted picture, or empty when cleared
     void sizeSuggested(const QSize &size);  // "Use the picture's shape"
     void thumbnailReady();                  // the thumbnail of the current picture is shown
+    void errorChanged(const QString &text); // errorText() changed (empty: no refusal shown)
 
 protected:
     void dragEnterEvent(QDragEnterEvent *event) override;
