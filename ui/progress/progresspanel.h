@@ -41,6 +41,9 @@ signals:
     void cancelRequested(qint64 jobId);
     void detailsRequested(qint64 jobId); // Details opened: the window loads the events
 
+protected:
+    void resizeEvent(QResizeEvent *event) override; // re-elides the title
+
 private:
     class Private;
     std::unique_ptr<Private> d;
