@@ -43,6 +43,11 @@ signals:
     void exportFinished(bool ok, const QString &destination, const QString &message);
     void pathCopied(const QString &path);
 
+protected:
+    // Space plays/pauses, [ and ] step a frame, when a child of the panel that does not use
+    // the key itself (the video, the slider) has focus; buttons keep Space for themselves.
+    void keyPressEvent(QKeyEvent *event) override;
+
 private:
     class Private;
     std::unique_ptr<Private> d;
