@@ -25,9 +25,17 @@ signals:
     void currentJobChanged(qint64 jobId);
     void cancelRequested(qint64 jobId);
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
+    void updateCurrent();
+    bool requestCancel(qint64 jobId); // false for an unknown or finished job
+    void showContextMenu(const QPoint &pos);
+
     SessionJobsModel *m_model;
     QListView *m_view;
+    qint64 m_currentId = 0;
 };
 
 } // namespace comfyvideo::ui

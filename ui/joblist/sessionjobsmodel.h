@@ -29,12 +29,25 @@ public:
     QVariant data(const QModelIndex &index, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
 
+    // Inserts in id order (newest first) or updates the row in place (dataChanged for that row
+    // only; nothing when the record is unchanged). Terminal states drop the job's progress, and
+    // so does a return to Queued (a retry starts over).
+    // Records without an id (not stored yet) are ignored.
     void upsert(const storage::JobRecord &job);
+    // Remembers the overall fraction of a non-terminal job; dataChanged(ProgressRole) only when
+    // it moved by at least 0.5 % (or reached 1.0), and only while the job is active.
     void setProgress(qint64 jobId, const backends::JobProgress &progress);
-    const storage::JobRecord *job(qint64 jobId) const; // nullptr when not in the session
-    int rowOf(qint64 jobId) const;                     // -1 when absent
+    // nullptr when not in the session; valid until the next upsert().
+    const storage::JobRecord *job(qint64 jobId) const;
+    int rowOf(qint64 jobId) const; // -1 when absent
+
+    static QString stateText(storage::JobState state);       // translated ("Running", ...)
+    static QString summaryOf(const storage::JobRecord &job); // "AnimateDiff · 16 frames · ..."
 
 private:
+    int insertionRow(qint64 jobId) const; // where jobId is or would go (ids descending)
+    double progressOf(const storage::JobRecord &job) const;
+
     QList<storage::JobRecord> m_jobs;
     QHash<qint64, double> m_progress;
 };
