@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QMainWindow>
+#include <memory>
 
 class QSettings;
 
@@ -38,7 +39,9 @@ public:
     enum class BannerLevel { Info, Warning, Error };
     void setBanner(const QString &text, BannerLevel level = BannerLevel::Info);
     QString bannerText() const;
+    BannerLevel bannerLevel() const;
     void setQueueStatus(int waiting, int active, int done, int failed);
+    QString queueStatusText() const;
 
     void saveState(QSettings &settings) const;
     void restoreState(const QSettings &settings);
@@ -52,6 +55,11 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    void buildPanels();
+    void buildMenus();
+    void openExportDialog();
+    void showAbout();
+
     class Private;
     std::unique_ptr<Private> d;
 };

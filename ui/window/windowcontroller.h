@@ -8,6 +8,8 @@
 #include <QObject>
 #include <QPointer>
 #include <functional>
+#include <memory>
+#include <optional>
 
 class QSettings;
 
@@ -59,15 +61,25 @@ public:
     WindowController(MainWindow *window, WindowContext context, QObject *parent = nullptr);
     ~WindowController() override;
 
-    void start(); // loads the session list, the catalog and the readiness; shows the window state
+    // Loads the session list, the catalog and the readiness; restores the last parameters (and
+    // the window's geometry when the window is not shown yet). The window's state and the
+    // parameters are saved when the window closes (MainWindow::closing).
+    void start();
 
     qint64 selectedJobId() const;
     void selectJob(qint64 jobId);
     ProgressCoalescer *coalescer() const;
+    // The chosen server's latest readiness answer shown in the form (nullopt: none yet).
+    std::optional<backends::Assessment> readiness() const;
 
     // What the buttons do (public for tests and the menu).
     void generate(const request::GenerationRequest &request);
     void addToQueue(const request::GenerationRequest &request);
+
+    // The servers after the Servers dialog was applied (the composition root rebuilt them), in
+    // priority order. The chosen server stays chosen when it is still there. Call it before a
+    // backend that left the list is deleted.
+    void setServers(QList<backends::ComfyBackend *> servers);
 
 signals:
     void jobAdded(qint64 jobId); // a job this window created is in the store
