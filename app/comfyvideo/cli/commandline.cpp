@@ -20,18 +20,34 @@ class Text
 int runWithoutCommand(Console &console)
 {
 #if COMFYVIDEO_HAS_UI
-    // Honest until the window lands: nothing was opened, so this is not a success.
-    console.err << Text::tr("The ComfyVideo window is not built yet; for now ComfyVideo works "
-                            "from the command line only.")
+    // main() opens the window when no command is given; reaching this is a usage error.
+    console.err << Text::tr("Give a command, or start comfyvideo without one to open the "
+                            "window.")
                 << '\n'
                 << Text::tr("Run 'comfyvideo --help' to see the commands.") << '\n';
-    return ExitFailure;
+    return ExitUsage;
 #else
     console.err << Text::tr("This ComfyVideo was built without its window "
                             "(COMFYVIDEO_BUILD_UI=OFF): give a command.")
                 << '\n'
                 << Text::tr("Run 'comfyvideo --help' to see the commands.") << '\n';
     return ExitUsage;
+#endif
+}
+
+QString windowHelp()
+{
+#if COMFYVIDEO_HAS_UI
+    return Text::tr("\n\nWithout a command, ComfyVideo opens its window:\n"
+                    "  --demo            Use the built-in demo server (renders a test animation, "
+                    "not AI);\n"
+                    "                    the default when no server is configured.\n"
+                    "  --server <url>    Use this ComfyUI server (http:// or https://) for this "
+                    "run.\n"
+                    "  --data-dir <dir>  The job store and videos, shared with 'queue' and "
+                    "'jobs'.");
+#else
+    return {};
 #endif
 }
 
@@ -48,7 +64,8 @@ int runCommandLine(const QStringList &arguments, Console &console)
                      "  queue       Queue jobs (queue add) and run the queue on ComfyUI servers "
                      "(queue run).\n"
                      "  jobs        List, show, cancel, retry and count queued jobs.\n\n"
-                     "Run 'comfyvideo <command> --help' for the options of a command."));
+                     "Run 'comfyvideo <command> --help' for the options of a command.")
+            + windowHelp());
     const QCommandLineOption help = parser.addHelpOption();
     const QCommandLineOption version = parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("command"),

@@ -7,7 +7,7 @@
 namespace comfyvideo::cli {
 
 // Runs the command line `arguments` (arguments[0] is the program) and returns the exit code.
-// Without a command there is nothing to do headless: the window is not part of this build yet.
+// Without a command main() opens the window (when built with it); here that is a usage error.
 int runCommandLine(const QStringList &arguments, Console &console);
 
 } // namespace comfyvideo::cli
