@@ -1,6 +1,33 @@
 #include "storage/jobrecord.h"
 
+#include <QCoreApplication>
+
 namespace comfyvideo::storage {
+
+QString stateDisplayName(JobState state)
+{
+    switch (state) {
+    case JobState::Queued:
+        return QCoreApplication::translate("JobState", "Queued");
+    case JobState::Dispatching:
+        return QCoreApplication::translate("JobState", "Starting");
+    case JobState::Uploading:
+        return QCoreApplication::translate("JobState", "Uploading");
+    case JobState::Submitted:
+        return QCoreApplication::translate("JobState", "Waiting on server");
+    case JobState::Running:
+        return QCoreApplication::translate("JobState", "Running");
+    case JobState::Fetching:
+        return QCoreApplication::translate("JobState", "Downloading");
+    case JobState::Completed:
+        return QCoreApplication::translate("JobState", "Done");
+    case JobState::Failed:
+        return QCoreApplication::translate("JobState", "Failed");
+    case JobState::Canceled:
+        return QCoreApplication::translate("JobState", "Canceled");
+    }
+    return {};
+}
 
 QString stateName(JobState state)
 {

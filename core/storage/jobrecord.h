@@ -27,6 +27,9 @@ enum class JobState {
 };
 
 QString stateName(JobState state); // "queued", "dispatching", ... (stable, stored)
+// For people (translated): "Queued", "Starting", "Uploading", "Waiting on server", "Running",
+// "Downloading", "Done", "Failed", "Canceled".
+QString stateDisplayName(JobState state);
 std::optional<JobState> parseState(const QString &name);
 QList<JobState> allStates();
 bool isTerminal(JobState state);    // Completed, Failed, Canceled

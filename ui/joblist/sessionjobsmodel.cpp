@@ -36,28 +36,7 @@ int SessionJobsModel::rowCount(const QModelIndex &parent) const
 
 QString SessionJobsModel::stateText(storage::JobState state)
 {
-    using storage::JobState;
-    switch (state) {
-    case JobState::Queued:
-        return tr("Queued");
-    case JobState::Dispatching:
-        return tr("Starting");
-    case JobState::Uploading:
-        return tr("Uploading");
-    case JobState::Submitted:
-        return tr("Waiting on server");
-    case JobState::Running:
-        return tr("Running");
-    case JobState::Fetching:
-        return tr("Downloading");
-    case JobState::Completed:
-        return tr("Done");
-    case JobState::Failed:
-        return tr("Failed");
-    case JobState::Canceled:
-        return tr("Canceled");
-    }
-    return {};
+    return storage::stateDisplayName(state);
 }
 
 QString SessionJobsModel::summaryOf(const storage::JobRecord &job)

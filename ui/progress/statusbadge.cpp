@@ -19,27 +19,7 @@ StatusBadge::StatusBadge(QWidget *parent)
 
 QString StatusBadge::displayName(JobState state)
 {
-    switch (state) {
-    case JobState::Queued:
-        return tr("Queued");
-    case JobState::Dispatching:
-        return tr("Starting");
-    case JobState::Uploading:
-        return tr("Uploading");
-    case JobState::Submitted:
-        return tr("Submitted");
-    case JobState::Running:
-        return tr("Running");
-    case JobState::Fetching:
-        return tr("Downloading");
-    case JobState::Completed:
-        return tr("Done");
-    case JobState::Failed:
-        return tr("Failed");
-    case JobState::Canceled:
-        return tr("Canceled");
-    }
-    return {};
+    return storage::stateDisplayName(state);
 }
 
 void StatusBadge::setState(std::optional<JobState> state)
