@@ -13,6 +13,7 @@
 
 namespace {
 
+#if COMFYVIDEO_WITH_WINDOW
 QStringList argumentList(int argc, char *argv[])
 {
     QStringList arguments;
@@ -21,7 +22,6 @@ QStringList argumentList(int argc, char *argv[])
     return arguments;
 }
 
-#if COMFYVIDEO_WITH_WINDOW
 // Without a command: the window. Options are checked before QApplication exists, so a bad
 // option is reported (exit 2) even where no display is available.
 int runWindow(int argc, char *argv[])
